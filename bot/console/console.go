@@ -1,0 +1,110 @@
+// Package console is the terminal channel: one respondent answers the
+// survey on standard input, one line per message, and reads the bot's
+// messages on standard output. It drives the same dispatcher, engine and
+// database as the chat channels.
+package console
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/uclg-mewa/surveybot/bot"
+	"github.com/uclg-mewa/surveybot/conversation"
+	"github.com/uclg-mewa/surveybot/messages"
+)
+
+// maxLine bounds one input line; a longer one is still read whole (and
+// then refused by the engine as too long), never split into several answers.
+const maxLine = 1 << 20
+
+// Run greets the respondent (as /start would), then handles one line of
+// in at a time until in ends or ctx is cancelled. Everything answered is
+// committed before the next prompt is printed.
+func Run(ctx context.Context, d *bot.Dispatcher, name string, in io.Reader, out io.Writer) error {
+	c := &chat{d: d, out: out, respondent: "console:" + name}
+	if err := c.handle(ctx, conversation.Event{Kind: conversation.EventCommand, Command: conversation.CmdStart}); err != nil {
+		return err
+	}
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	for sc.Scan() {
+		if err := ctx.Err(); err != nil {
+			return nil
+		}
+		if err := c.handle(ctx, ParseLine(sc.Text())); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+// ParseLine turns a typed line into an event: "/cmd arg" is a command,
+// anything else is text.
+func ParseLine(line string) conversation.Event {
+	line = strings.TrimRight(line, "\r")
+	if cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "/"); ok && cmd != "" {
+		name, arg, _ := strings.Cut(cmd, " ")
+		return conversation.Event{Kind: conversation.EventCommand, Command: strings.ToLower(name), Arg: strings.TrimSpace(arg)}
+	}
+	return conversation.Event{Kind: conversation.EventText, Text: line}
+}
+
+type chat struct {
+	d          *bot.Dispatcher
+	out        io.Writer
+	respondent string
+}
+
+func (c *chat) handle(ctx context.Context, ev conversation.Event) error {
+	msgs, err := c.d.Handle(ctx, bot.Inbound{Respondent: c.respondent, Channel: "console", Event: ev})
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		c.print(m)
+	}
+	return nil
+}
+
+// print shows a message as text, options as numbered lines.
+func (c *chat) print(m bot.Message) {
+	if m.Ack != "" {
+		fmt.Fprintf(c.out, "   %s\n", m.Ack)
+		return
+	}
+	fmt.Fprintln(c.out, "")
+	fmt.Fprintln(c.out, TextWithOptions(m))
+	if m.Prompt {
+		fmt.Fprint(c.out, "> ")
+	}
+}
+
+// TextWithOptions renders a message for a channel without buttons: the
+// text, then the choices numbered in the language's digits; Done, Skip and
+// Submit are named as words to type.
+func TextWithOptions(m bot.Message) string {
+	var b strings.Builder
+	b.WriteString(m.Text)
+	n := 0
+	var words []string
+	for _, o := range m.Options {
+		switch o.Kind {
+		case "choice", "language", "yes", "no":
+			n++
+			mark := ""
+			if o.Selected {
+				mark = "✓ "
+			}
+			fmt.Fprintf(&b, "\n  %s. %s%s", messages.Digits(m.Language, fmt.Sprint(n)), mark, o.Label)
+		case "done", "submit":
+			words = append(words, o.Label)
+		}
+	}
+	for _, w := range words {
+		fmt.Fprintf(&b, "\n  → %s", w)
+	}
+	return b.String()
+}

@@ -1,0 +1,188 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/uclg-mewa/surveybot/conversation"
+	"github.com/uclg-mewa/surveybot/messages"
+)
+
+// maxText keeps one message under Telegram's 4096-character limit with
+// room to spare for the channel's own additions.
+const maxText = 3500
+
+// Message is one thing to say, ready for a channel: plain text (never
+// parsed as markup, so user text like "_*\(" shows as typed) and options
+// that a channel shows as buttons or as numbered lines.
+type Message struct {
+	Text     string
+	Language string
+	Options  []conversation.Option
+	// Numbered says a text-only channel should list Options as "1. ..."
+	// lines (choices, languages); review and confirm options are typed
+	// as words or numbers already explained in Text.
+	Numbered bool
+	// Seq is the prompt number this message carries; a channel remembers
+	// which message showed it so that an Ack can edit it later.
+	Seq int
+	// Refresh asks to redraw prompt Seq in place (a toggled choice).
+	Refresh bool
+	// Ack, when set, is the answer to prompt Seq: a channel with editable
+	// messages shows it under that prompt and removes its buttons; others
+	// may print it or say nothing.
+	Ack string
+	// Prompt marks the question the respondent is asked now.
+	Prompt bool
+}
+
+// Render turns engine outputs into messages in each output's language.
+func Render(outs []conversation.Output) []Message {
+	var msgs []Message
+	for _, o := range outs {
+		msgs = append(msgs, renderOne(o)...)
+	}
+	return msgs
+}
+
+func renderOne(o conversation.Output) []Message {
+	lang := o.Language
+	get := func(key string, args ...string) string { return messages.Get(lang, key, args...) }
+	num := func(n int) string { return messages.Digits(lang, strconv.Itoa(n)) }
+	switch o.Kind {
+	case conversation.OutWelcome:
+		return []Message{{Text: get("welcome.title_intro", "title", o.Title, "intro", o.Intro), Language: lang}}
+	case conversation.OutResume:
+		return []Message{{Text: get("welcome.resume", "answered", num(o.Answered), "total", num(o.Total)), Language: lang}}
+	case conversation.OutLanguagePrompt:
+		return []Message{{Text: get("language.prompt"), Language: lang, Options: o.Options, Numbered: true, Seq: o.Seq, Prompt: true}}
+	case conversation.OutQuestion:
+		return []Message{renderQuestion(o)}
+	case conversation.OutOtherPrompt:
+		return []Message{{Text: get("question.other_prompt"), Language: lang, Seq: o.Seq, Prompt: true}}
+	case conversation.OutNote:
+		return []Message{{Text: o.Question.Text.In(lang, ""), Language: lang}}
+	case conversation.OutAck:
+		ack := get("ack.answer", "answer", o.Display)
+		if o.Skipped {
+			ack = get("ack.skipped")
+		}
+		return []Message{{Ack: ack, Seq: o.Seq, Language: lang}}
+	case conversation.OutNotice:
+		return []Message{{Text: get("notice."+o.Notice, noticeArgs(lang, o)...), Language: lang}}
+	case conversation.OutReview:
+		return renderReview(o)
+	case conversation.OutRestartConfirm:
+		return []Message{{Text: get("restart.confirm"), Language: lang, Options: o.Options, Numbered: true, Seq: o.Seq, Prompt: true}}
+	case conversation.OutThanks:
+		return []Message{{Text: get("thanks"), Language: lang}}
+	case conversation.OutStatus:
+		return []Message{{Text: get("status.progress", "answered", num(o.Answered), "total", num(o.Total), "status", get("status."+o.Status)), Language: lang}}
+	case conversation.OutHelp:
+		return []Message{{Text: get("help.text"), Language: lang}}
+	}
+	return nil
+}
+
+// noticeArgs passes the notice's arguments, numbers in the language's digits.
+func noticeArgs(lang string, o conversation.Output) []string {
+	var args []string
+	for k, v := range o.Args {
+		if k != "command" && k != "answer" {
+			v = messages.Digits(lang, v)
+		}
+		args = append(args, k, v)
+	}
+	return args
+}
+
+func renderQuestion(o conversation.Output) Message {
+	lang := o.Language
+	q := o.Question
+	progress := messages.Get(lang, "question.progress",
+		"number", messages.Digits(lang, strconv.Itoa(o.Number)),
+		"total", messages.Digits(lang, strconv.Itoa(o.Total)))
+	var b strings.Builder
+	b.WriteString(progress + " · " + q.Text.In(lang, ""))
+	if hint := questionHint(lang, q); hint != "" {
+		b.WriteString("\n" + hint)
+	}
+	if !q.Required {
+		b.WriteString("\n" + messages.Get(lang, "question.optional"))
+	}
+	if o.Previous != "" {
+		b.WriteString("\n" + messages.Get(lang, "question.previous", "answer", o.Previous))
+	}
+	return Message{Text: b.String(), Language: lang, Options: o.Options, Numbered: true, Seq: o.Seq, Refresh: o.Refresh, Prompt: true}
+}
+
+func questionHint(lang string, q *conversation.Question) string {
+	switch q.Type {
+	case conversation.TypeMulti:
+		return messages.Get(lang, "question.choose_many_hint")
+	case conversation.TypeNumber:
+		return messages.Get(lang, "question.number_hint")
+	case conversation.TypeEmail:
+		return messages.Get(lang, "question.email_hint")
+	}
+	return ""
+}
+
+// renderReview lists every answer, split over several messages when long;
+// the last one carries the buttons.
+func renderReview(o conversation.Output) []Message {
+	lang := o.Language
+	var msgs []Message
+	var b strings.Builder
+	b.WriteString(messages.Get(lang, "review.title"))
+	for _, it := range o.Items {
+		ans := it.Display
+		if ans == "" {
+			ans = messages.Get(lang, "review.skipped")
+		}
+		line := messages.Get(lang, "review.item", "number", messages.Digits(lang, strconv.Itoa(it.Number)), "question", it.Question, "answer", ans)
+		if b.Len()+len(line) > maxText && b.Len() > 0 {
+			msgs = append(msgs, Message{Text: b.String(), Language: lang})
+			b.Reset()
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(line)
+	}
+	b.WriteString("\n\n" + messages.Get(lang, "review.hint"))
+	opts := make([]conversation.Option, len(o.Options))
+	copy(opts, o.Options)
+	for i := range opts {
+		if opts[i].Kind == "change" {
+			opts[i].Label = messages.Digits(lang, opts[i].Label)
+		}
+	}
+	return append(msgs, Message{Text: b.String(), Language: lang, Options: opts, Seq: o.Seq, Prompt: true})
+}
+
+// SplitText cuts a long text at line breaks into pieces of at most max
+// bytes, for channels with a message size limit.
+func SplitText(s string, max int) []string {
+	if len(s) <= max {
+		return []string{s}
+	}
+	var out []string
+	for len(s) > max {
+		cut := strings.LastIndex(s[:max], "\n")
+		if cut <= 0 {
+			cut = max
+			for cut > 0 && !isRuneStart(s[cut]) {
+				cut--
+			}
+		}
+		out = append(out, s[:cut])
+		s = strings.TrimPrefix(s[cut:], "\n")
+	}
+	if s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
