@@ -34,6 +34,16 @@ type Message struct {
 	Ack string
 	// Prompt marks the question the respondent is asked now.
 	Prompt bool
+	// Document or Photo, when set, is a file to send (coordinator exports
+	// and charts) with Text as its caption.
+	Document *File
+	Photo    *File
+}
+
+// File is an attachment built in memory.
+type File struct {
+	Name  string
+	Bytes []byte
 }
 
 // Render turns engine outputs into messages in each output's language.
@@ -96,6 +106,26 @@ func noticeArgs(lang string, o conversation.Output) []string {
 	return args
 }
 
+// buttonLabels gives Done, Skip and Submit their button wording (with a
+// check mark); the engine's labels are the plain words people type.
+func buttonLabels(lang string, opts []conversation.Option) []conversation.Option {
+	out := make([]conversation.Option, len(opts))
+	copy(out, opts)
+	for i := range out {
+		switch out[i].Kind {
+		case "done":
+			out[i].Label = messages.Get(lang, "button.done")
+		case "submit":
+			out[i].Label = messages.Get(lang, "review.submit")
+		case "skip":
+			out[i].Label = messages.Get(lang, "button.skip")
+		case "change":
+			out[i].Label = messages.Digits(lang, out[i].Label)
+		}
+	}
+	return out
+}
+
 func renderQuestion(o conversation.Output) Message {
 	lang := o.Language
 	q := o.Question
@@ -113,7 +143,7 @@ func renderQuestion(o conversation.Output) Message {
 	if o.Previous != "" {
 		b.WriteString("\n" + messages.Get(lang, "question.previous", "answer", o.Previous))
 	}
-	return Message{Text: b.String(), Language: lang, Options: o.Options, Numbered: true, Seq: o.Seq, Refresh: o.Refresh, Prompt: true}
+	return Message{Text: b.String(), Language: lang, Options: buttonLabels(lang, o.Options), Numbered: true, Seq: o.Seq, Refresh: o.Refresh, Prompt: true}
 }
 
 func questionHint(lang string, q *conversation.Question) string {
@@ -151,14 +181,7 @@ func renderReview(o conversation.Output) []Message {
 		b.WriteString(line)
 	}
 	b.WriteString("\n\n" + messages.Get(lang, "review.hint"))
-	opts := make([]conversation.Option, len(o.Options))
-	copy(opts, o.Options)
-	for i := range opts {
-		if opts[i].Kind == "change" {
-			opts[i].Label = messages.Digits(lang, opts[i].Label)
-		}
-	}
-	return append(msgs, Message{Text: b.String(), Language: lang, Options: opts, Seq: o.Seq, Prompt: true})
+	return append(msgs, Message{Text: b.String(), Language: lang, Options: buttonLabels(lang, o.Options), Seq: o.Seq, Prompt: true})
 }
 
 // SplitText cuts a long text at line breaks into pieces of at most max
