@@ -120,6 +120,9 @@ type loader struct {
 }
 
 func (l *loader) add(n *yaml.Node, format string, args ...any) {
+	if n == nil {
+		n = &yaml.Node{Line: 1, Column: 1} // a missing field: point at the top
+	}
 	l.problems = append(l.problems, Problem{n.Line, n.Column, fmt.Sprintf(format, args...)})
 }
 

@@ -99,8 +99,10 @@ func TextWithOptions(m bot.Message) string {
 				mark = "✓ "
 			}
 			fmt.Fprintf(&b, "\n  %s. %s%s", messages.Digits(m.Language, fmt.Sprint(n)), mark, o.Label)
-		case "done", "submit":
-			words = append(words, o.Label)
+		case "done":
+			words = append(words, messages.Get(m.Language, "word.done"))
+		case "submit":
+			words = append(words, messages.Get(m.Language, "word.submit"))
 		}
 	}
 	for _, w := range words {
