@@ -1,0 +1,223 @@
+// Package telegram is the Telegram channel: it long-polls the Bot API,
+// turns updates into bot.Inbound events for the dispatcher, and shows the
+// replies as messages with inline keyboards, editing a question in place
+// once it is answered.
+//
+// Delivery is at-least-once with de-duplication: an update is acknowledged
+// (the getUpdates offset moves past it) only after the dispatcher committed
+// it and its replies were attempted, and the dispatcher ignores an update
+// key it has seen. The bot token never appears in a log line or an error.
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/uclg-mewa/surveybot/bot"
+	"github.com/uclg-mewa/surveybot/conversation"
+	"github.com/uclg-mewa/surveybot/messages"
+)
+
+// DefaultAPIURL is Telegram's Bot API server.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// Config configures a Channel. Zero values take the defaults.
+type Config struct {
+	// Token is the bot token. It is never logged and never inside an error.
+	Token string
+	// APIURL is the Bot API base URL (default DefaultAPIURL); requests go
+	// to APIURL+"/bot"+Token+"/"+method.
+	APIURL string
+	Log    *slog.Logger
+	// HTTPClient is used for every request. Leave its Timeout at zero:
+	// long polls take PollTimeout seconds, and every request carries a
+	// context with its own deadline anyway.
+	HTTPClient *http.Client
+	// PollTimeout is the getUpdates long-poll time in seconds (default 30;
+	// negative: do not wait at all).
+	PollTimeout int
+	// GlobalRate and GlobalBurst pace all outgoing calls (default 30/s, 30).
+	GlobalRate  float64
+	GlobalBurst int
+	// ChatRate and ChatBurst pace the calls to one chat (default 1/s, 5),
+	// so that one busy chat cannot use up the global budget.
+	ChatRate  float64
+	ChatBurst int
+	// Workers bounds how many respondents are handled in parallel (default 64).
+	Workers int
+}
+
+// ErrUnauthorized is returned (wrapped) by New when Telegram refuses the token.
+var ErrUnauthorized = errors.New("Telegram refused the bot token (401 Unauthorized): check TELEGRAM_BOT_TOKEN")
+
+// Tuning that tests may shorten (same package).
+const (
+	defaultPollTimeout = 30
+	shutdownGrace      = 3 * time.Second  // in-flight updates may finish after Run's ctx ends
+	callTimeout        = 30 * time.Second // one send or edit; a long poll gets PollTimeout more
+	maxPromptsKept     = 20000            // remembered prompt messages (for edits)
+)
+
+// Channel is a running Telegram bot.
+type Channel struct {
+	cfg     Config
+	log     *slog.Logger
+	d       *bot.Dispatcher
+	api     *tgbotapi.BotAPI // template: copied per call with a context-bound client
+	http    *http.Client
+	pace    *pacer
+	prompts *promptCache
+
+	// Poll-loop state, used only by Run's goroutine.
+	offset     int // next getUpdates offset: everything below is handled
+	sentOffset int // offset the last successful poll carried (Telegram has confirmed below it)
+
+	minBackoff, maxBackoff time.Duration
+	grace                  time.Duration
+}
+
+// New checks the token with getMe and registers the command menu in every
+// language. A refused token gives an error wrapping ErrUnauthorized; a
+// failed menu registration is only logged.
+func New(ctx context.Context, cfg Config, d *bot.Dispatcher) (*Channel, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("telegram: no bot token: set TELEGRAM_BOT_TOKEN")
+	}
+	cfg = withDefaults(cfg)
+	c := &Channel{
+		cfg:        cfg,
+		log:        cfg.Log,
+		d:          d,
+		http:       cfg.HTTPClient,
+		pace:       newPacer(cfg),
+		prompts:    newPromptCache(maxPromptsKept),
+		minBackoff: time.Second,
+		maxBackoff: time.Minute,
+		grace:      shutdownGrace,
+	}
+	installLibraryLogger(cfg.Log, cfg.Token)
+	if t := cfg.HTTPClient.Timeout; t > 0 && t <= time.Duration(cfg.PollTimeout)*time.Second {
+		c.log.Warn("telegram: the HTTP client timeout is shorter than the long poll; every poll will fail", "timeout", t, "poll", cfg.PollTimeout)
+	}
+	// The endpoint is a format string for (token, method): escape any %
+	// of the base URL itself.
+	endpoint := strings.ReplaceAll(cfg.APIURL, "%", "%%") + "/bot%s/%s"
+	getMeCtx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, endpoint, c.doer(getMeCtx))
+	if err != nil {
+		return nil, c.startError(err)
+	}
+	c.api = api
+	c.log.Info("telegram: connected", "bot", "@"+api.Self.UserName, "api", cfg.APIURL)
+	c.registerMenu(ctx)
+	return c, nil
+}
+
+func withDefaults(cfg Config) Config {
+	cfg.APIURL = strings.TrimRight(cfg.APIURL, "/")
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{}
+	}
+	if cfg.PollTimeout == 0 {
+		cfg.PollTimeout = defaultPollTimeout
+	}
+	if cfg.PollTimeout < 0 {
+		cfg.PollTimeout = 0
+	}
+	setDefault(&cfg.GlobalRate, 30)
+	setDefault(&cfg.ChatRate, 1)
+	setDefault(&cfg.GlobalBurst, 30)
+	setDefault(&cfg.ChatBurst, 5)
+	setDefault(&cfg.Workers, 64)
+	return cfg
+}
+
+func setDefault[T int | float64](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
+}
+
+// startError explains why getMe failed, without the token.
+func (c *Channel) startError(err error) error {
+	var tgErr *tgbotapi.Error
+	if errors.As(err, &tgErr) {
+		switch tgErr.Code {
+		case http.StatusUnauthorized:
+			return ErrUnauthorized
+		case http.StatusNotFound:
+			return fmt.Errorf("telegram: the Bot API at %s does not know this bot token (404 Not Found): check TELEGRAM_BOT_TOKEN and TELEGRAM_API_URL", c.cfg.APIURL)
+		}
+	}
+	return fmt.Errorf("telegram: cannot reach the Bot API at %s: %s", c.cfg.APIURL, c.redact(err.Error()))
+}
+
+// registerMenu sets the respondent commands once per language, plus a
+// default list (in messages.Default) for users of other languages.
+func (c *Channel) registerMenu(ctx context.Context) {
+	for _, lang := range append([]string{""}, messages.Languages...) {
+		text := lang
+		if text == "" {
+			text = messages.Default
+		}
+		cfg := tgbotapi.SetMyCommandsConfig{LanguageCode: lang}
+		for _, name := range conversation.RespondentCommands {
+			cfg.Commands = append(cfg.Commands, tgbotapi.BotCommand{Command: name, Description: messages.Get(text, "cmd."+name)})
+		}
+		if _, err := c.call(ctx, 0, "setMyCommands", cfg); err != nil {
+			c.log.Warn("telegram: could not set the command menu", "language", lang, "err", err)
+		}
+	}
+}
+
+// Username is the bot's username, without the @.
+func (c *Channel) Username() string { return c.api.Self.UserName }
+
+// Send delivers messages to a respondent ("telegram:<id>") outside a reply
+// (reminders, notices to coordinators), paced like replies.
+func (c *Channel) Send(ctx context.Context, respondent string, msgs []bot.Message) error {
+	id, err := chatOf(respondent)
+	if err != nil {
+		return err
+	}
+	return c.deliver(ctx, id, msgs, nil)
+}
+
+// chatOf parses "telegram:<user id>"; a user's private chat has their id.
+func chatOf(respondent string) (int64, error) {
+	s, ok := strings.CutPrefix(respondent, "telegram:")
+	id, err := strconv.ParseInt(s, 10, 64)
+	if !ok || err != nil || id == 0 {
+		return 0, fmt.Errorf("telegram: %q is not a Telegram respondent (telegram:<user id>)", respondent)
+	}
+	return id, nil
+}
+
+// languageOf picks a messages language from Telegram's language_code.
+func languageOf(code string) string {
+	code = strings.ToLower(code)
+	if i := strings.IndexAny(code, "-_"); i > 0 {
+		code = code[:i]
+	}
+	for _, l := range messages.Languages {
+		if l == code {
+			return l
+		}
+	}
+	return messages.Default
+}
