@@ -1,6 +1,150 @@
 package main
 
-import "context"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
 
-// cmdRun is wired by the lead once the channels exist.
-func cmdRun(ctx context.Context, env *cliEnv, args []string) error { return &exitError{1, "not yet"} }
+	"github.com/uclg-mewa/surveybot/bot"
+	"github.com/uclg-mewa/surveybot/bot/telegram"
+	"github.com/uclg-mewa/surveybot/storage"
+	"github.com/uclg-mewa/surveybot/storage/opsock"
+)
+
+// shutdownGrace bounds how long channels may take to finish in-flight
+// messages after SIGINT/SIGTERM (the contract allows 5 s in all).
+const shutdownGrace = 4 * time.Second
+
+// updateRetention is how long processed-update ids are kept: far longer
+// than Telegram or WhatsApp ever redeliver.
+const updateRetention = 7 * 24 * time.Hour
+
+const noChannel = `no channel is configured.
+  Telegram: create a bot with @BotFather and set TELEGRAM_BOT_TOKEN=<token>
+  WhatsApp: run "surveybot whatsapp-link", then set WHATSAPP_ENABLED=1
+To answer the survey in this terminal instead, run "surveybot chat".`
+
+// channel is what run starts: Telegram, WhatsApp.
+type channel interface {
+	Run(ctx context.Context) error
+}
+
+func cmdRun(ctx context.Context, env *cliEnv, args []string) error {
+	fs, c := env.flags("run")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	token := env.getenv("TELEGRAM_BOT_TOKEN")
+	waOn := env.getenv("WHATSAPP_ENABLED") == "1"
+	if token == "" && !waOn {
+		return &exitError{code: 2, msg: noChannel}
+	}
+	sv, err := loadSurvey(c.survey)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(c.db, false)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	log := newLogger(env)
+	d := bot.NewDispatcher(newEngine(sv), st, log)
+
+	stopSock, err := opsock.Serve(ctx, c.db, newOpsHandler(st, sv), log)
+	if err != nil {
+		return &exitError{code: 1, msg: "cannot serve the local export socket: " + err.Error()}
+	}
+	defer stopSock()
+
+	w := &wiring{env: env, log: log, d: d, store: st}
+	chans, err := w.channels(ctx, token, waOn)
+	if err != nil {
+		return err
+	}
+	go pruneLoop(ctx, st, log)
+	log.Info("surveybot running", "survey", sv.ID, "channels", len(chans), "db", c.db)
+	runAll(ctx, chans, log)
+	log.Info("surveybot stopped")
+	return nil
+}
+
+// wiring builds the channels and what joins them.
+type wiring struct {
+	env   *cliEnv
+	log   *slog.Logger
+	d     *bot.Dispatcher
+	store *storage.Store
+	tg    *telegram.Channel
+}
+
+func (w *wiring) channels(ctx context.Context, token string, waOn bool) ([]channel, error) {
+	var chans []channel
+	if token != "" {
+		tg, err := telegram.New(ctx, telegram.Config{Token: token, APIURL: w.env.getenv("TELEGRAM_API_URL"), Log: w.log}, w.d)
+		if errors.Is(err, telegram.ErrUnauthorized) {
+			return nil, &exitError{code: 1, msg: err.Error()}
+		}
+		if err != nil {
+			return nil, &exitError{code: 1, msg: "cannot start Telegram: " + err.Error()}
+		}
+		w.tg = tg
+		chans = append(chans, tg)
+		w.log.Info("telegram ready", "bot", tg.Username())
+	}
+	if waOn {
+		wa, err := w.whatsapp(ctx)
+		if err != nil {
+			return nil, err
+		}
+		chans = append(chans, wa)
+	}
+	return chans, nil
+}
+
+// runAll runs every channel until ctx ends; a channel that stops on its
+// own (a permanent WhatsApp disconnect) leaves the others running.
+func runAll(ctx context.Context, chans []channel, log *slog.Logger) {
+	var wg sync.WaitGroup
+	for _, ch := range chans {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := ch.Run(ctx); err != nil && ctx.Err() == nil {
+				log.Error("channel stopped", "err", err)
+			}
+		}()
+	}
+	<-ctx.Done()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(shutdownGrace):
+		log.Warn("channels did not stop in time; closing the database anyway")
+	}
+}
+
+// pruneLoop forgets processed-update ids after updateRetention, so the
+// de-duplication bucket does not grow forever.
+func pruneLoop(ctx context.Context, st *storage.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := st.PruneUpdates(time.Now().Add(-updateRetention)); err != nil {
+			log.Warn("pruning processed updates", "err", err)
+		} else if n > 0 {
+			log.Info("pruned processed updates", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+var _ = fmt.Sprint
