@@ -29,7 +29,7 @@ type command struct {
 var commands = []command{
 	{"run", "run every configured channel until interrupted", cmdRun},
 	{"chat", "answer the survey in this terminal [--as NAME]", cmdChat},
-	{"export", "write responses: --format csv|xlsx|json [--out FILE] [--status all|complete|partial]", cmdExport},
+	{"export", "write responses: --format csv|xlsx|json [--out FILE] [--status all|complete|partial]\n                 [--labels LANG] [--split-multi] [--since T] [--until T]", cmdExport},
 	{"stats", "completion figures and per-question counts", cmdStats},
 	{"validate", "check a survey file: validate [FILE]", cmdValidate},
 	{"backup", "write a consistent copy of the database: --out FILE", cmdBackup},

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
+	"strconv"
 	"sync"
 	"time"
 
@@ -54,11 +56,14 @@ func cmdRun(ctx context.Context, env *cliEnv, args []string) error {
 	log := newLogger(env)
 	d := bot.NewDispatcher(newEngine(sv), st, log)
 
-	stopSock, err := opsock.Serve(ctx, c.db, newOpsHandler(st, sv), log)
-	if err != nil {
-		return &exitError{code: 1, msg: "cannot serve the local export socket: " + err.Error()}
+	// export/stats/backup from other processes go through this socket;
+	// without it they would only say the database is in use, so a failure
+	// is worth a warning, not a refusal to serve respondents.
+	if stopSock, err := opsock.Serve(ctx, c.db, newOpsHandler(st, sv), log); err != nil {
+		log.Warn("export socket not available; export/stats need the bot stopped", "err", err)
+	} else {
+		defer stopSock()
 	}
-	defer stopSock()
 
 	w := &wiring{env: env, log: log, d: d, store: st}
 	chans, err := w.channels(ctx, token, waOn)
@@ -84,7 +89,12 @@ type wiring struct {
 func (w *wiring) channels(ctx context.Context, token string, waOn bool) ([]channel, error) {
 	var chans []channel
 	if token != "" {
-		tg, err := telegram.New(ctx, telegram.Config{Token: token, APIURL: w.env.getenv("TELEGRAM_API_URL"), Log: w.log}, w.d)
+		cfg, err := telegramConfig(w.env.getenv)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Token, cfg.Log = token, w.log
+		tg, err := telegram.New(ctx, cfg, w.d)
 		if errors.Is(err, telegram.ErrUnauthorized) {
 			return nil, &exitError{code: 1, msg: err.Error()}
 		}
@@ -147,4 +157,30 @@ func pruneLoop(ctx context.Context, st *storage.Store, log *slog.Logger) {
 	}
 }
 
-var _ = fmt.Sprint
+// telegramConfig reads the Telegram settings. The pacing rates default to
+// Telegram's own limits; they are settings so that a load test against a
+// local fake server can lift them (SURVEYBOT_TELEGRAM_RATE=0 lifts both).
+func telegramConfig(getenv func(string) string) (telegram.Config, error) {
+	cfg := telegram.Config{APIURL: getenv("TELEGRAM_API_URL")}
+	for _, s := range []struct {
+		key string
+		dst *float64
+	}{{"SURVEYBOT_TELEGRAM_RATE", &cfg.GlobalRate}, {"SURVEYBOT_TELEGRAM_CHAT_RATE", &cfg.ChatRate}} {
+		v := getenv(s.key)
+		if v == "" {
+			continue
+		}
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f < 0 {
+			return cfg, &exitError{code: 2, msg: fmt.Sprintf("%s=%q: want a number of messages per second (0: unlimited)", s.key, v)}
+		}
+		if f == 0 {
+			f = math.Inf(1)
+		}
+		*s.dst = f
+	}
+	if cfg.GlobalRate == 0 && getenv("SURVEYBOT_TELEGRAM_RATE") == "0" {
+		cfg.ChatRate = math.Inf(1)
+	}
+	return cfg, nil
+}
