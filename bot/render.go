@@ -34,6 +34,9 @@ type Message struct {
 	Ack string
 	// Prompt marks the question the respondent is asked now.
 	Prompt bool
+	// Notice is the notice key when the message is a short notice (a
+	// refusal, a stale tap): a channel may show it as a toast.
+	Notice string
 	// Document or Photo, when set, is a file to send (coordinator exports
 	// and charts) with Text as its caption.
 	Document *File
@@ -79,7 +82,7 @@ func renderOne(o conversation.Output) []Message {
 		}
 		return []Message{{Ack: ack, Seq: o.Seq, Language: lang}}
 	case conversation.OutNotice:
-		return []Message{{Text: get("notice."+o.Notice, noticeArgs(lang, o)...), Language: lang}}
+		return []Message{{Text: get("notice."+o.Notice, noticeArgs(lang, o)...), Language: lang, Notice: o.Notice}}
 	case conversation.OutReview:
 		return renderReview(o)
 	case conversation.OutRestartConfirm:

@@ -208,7 +208,9 @@ func (r *step) questionOptions(q *Question, seq int) []Option {
 		switch q.Type {
 		case TypeMulti:
 			out = append(out, Option{Label: c.label.In(lang, def), Data: r.data(seq, "t:"+idx), Kind: "choice", Selected: contains(r.s.Pending, c.id)})
-		case TypeYesNo, TypeChoice:
+		case TypeYesNo:
+			out = append(out, Option{Label: c.label.In(lang, def), Data: r.data(seq, "c:"+idx), Kind: c.id})
+		case TypeChoice:
 			out = append(out, Option{Label: c.label.In(lang, def), Data: r.data(seq, "c:"+idx), Kind: "choice"})
 		}
 	}

@@ -94,7 +94,8 @@ type Option struct {
 	Data     string // what a tap sends back (EventButton.Data)
 	Selected bool   // multi toggles: currently chosen
 	// Kind helps renderers lay buttons out: "choice", "done", "submit",
-	// "change", "language", "yes", "no", "skip".
+	// "change", "language", "yes", "no" (yes/no questions and the restart
+	// confirmation), "skip".
 	Kind string
 }
 

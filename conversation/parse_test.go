@@ -9,21 +9,21 @@ import (
 
 func TestFold(t *testing.T) {
 	cases := map[string]string{
-		"نعم":       "نعم",
-		"  Yes.  ":  "yes",
-		"أحمد":      "احمد",
-		"إسلام":     "اسلام",
-		"آمنة":      "امنه",
-		"مستشفى":    "مستشفي",
-		"مدرسـة":    "مدرسه", // tatweel
+		"نعم":        "نعم",
+		"  Yes.  ":   "yes",
+		"أحمد":       "احمد",
+		"إسلام":      "اسلام",
+		"آمنة":       "امنه",
+		"مستشفى":     "مستشفي",
+		"مدرسـة":     "مدرسه", // tatweel
 		"مُدَرِّسَة": "مدرسه", // diacritics
-		"EVET":      "evet",
-		"Hayır":     "hayir",
-		"HAYIR":     "hayir",
-		"Terminé":   "termine",
-		"a   b\tc":  "a b c",
-		"١٢":        "12",
-		"؟":         "",
+		"EVET":       "evet",
+		"Hayır":      "hayir",
+		"HAYIR":      "hayir",
+		"Terminé":    "termine",
+		"a   b\tc":   "a b c",
+		"١٢":         "12",
+		"؟":          "",
 	}
 	for in, want := range cases {
 		if got := Fold(in); got != want {

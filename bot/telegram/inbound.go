@@ -125,33 +125,10 @@ func toast(msgs []bot.Message) (string, bool) {
 	if m.Text == "" || len(m.Options) > 0 || m.Prompt || m.Ack != "" || m.Refresh || m.Document != nil || m.Photo != nil {
 		return "", false
 	}
-	if !isNotice(m) || utf8.RuneCountInString(m.Text) > maxToast {
+	if m.Notice == "" || utf8.RuneCountInString(m.Text) > maxToast {
 		return "", false
 	}
 	return m.Text, true
-}
-
-// isNotice tells whether a text is one of the notice sentences of its
-// language. bot.Message does not say which output it came from, so the
-// text is compared with the templates (the parts around {placeholders}).
-func isNotice(m bot.Message) bool {
-	for _, key := range messages.Keys() {
-		if !strings.HasPrefix(key, "notice.") {
-			continue
-		}
-		tmpl := messages.Get(m.Language, key)
-		open, close := strings.Index(tmpl, "{"), strings.LastIndex(tmpl, "}")
-		if open < 0 || close < open {
-			if m.Text == tmpl {
-				return true
-			}
-			continue
-		}
-		if strings.HasPrefix(m.Text, tmpl[:open]) && strings.HasSuffix(m.Text, tmpl[close+1:]) {
-			return true
-		}
-	}
-	return false
 }
 
 // tapped is the message a button was tapped on, and the prompt number its

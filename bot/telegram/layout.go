@@ -5,7 +5,6 @@ import (
 
 	"github.com/uclg-mewa/surveybot/bot"
 	"github.com/uclg-mewa/surveybot/conversation"
-	"github.com/uclg-mewa/surveybot/messages"
 )
 
 // Check marks of several-choice buttons: chosen and not chosen.
@@ -21,7 +20,6 @@ const (
 // six per row; Done, Submit and Skip together on a last row of their own.
 func layout(m bot.Message) [][]tgbotapi.InlineKeyboardButton {
 	multi := hasKind(m.Options, "done")
-	yesNo := isYesNo(m)
 	var rows [][]tgbotapi.InlineKeyboardButton
 	var run, last []tgbotapi.InlineKeyboardButton
 	runWidth := 0
@@ -32,7 +30,7 @@ func layout(m bot.Message) [][]tgbotapi.InlineKeyboardButton {
 	}
 	for _, o := range m.Options {
 		b := tgbotapi.NewInlineKeyboardButtonData(label(o, multi), o.Data)
-		w := width(o.Kind, yesNo)
+		w := width(o.Kind)
 		if w == 0 {
 			last = append(last, b)
 			continue
@@ -53,14 +51,11 @@ func layout(m bot.Message) [][]tgbotapi.InlineKeyboardButton {
 }
 
 // width is how many buttons of a kind share a row; 0 means the last row.
-func width(kind string, yesNo bool) int {
+func width(kind string) int {
 	switch kind {
 	case "yes", "no", "language", "page":
 		return 2
 	case "choice":
-		if yesNo {
-			return 2
-		}
 		return 1
 	case "change":
 		return 6
@@ -89,18 +84,4 @@ func hasKind(opts []conversation.Option, kind string) bool {
 		}
 	}
 	return false
-}
-
-// isYesNo spots a yes/no question: the engine sends its two answers as
-// plain choices labelled with the Yes and No words.
-func isYesNo(m bot.Message) bool {
-	var choices []conversation.Option
-	for _, o := range m.Options {
-		if o.Kind == "choice" {
-			choices = append(choices, o)
-		}
-	}
-	return len(choices) == 2 &&
-		choices[0].Label == messages.Get(m.Language, "button.yes") &&
-		choices[1].Label == messages.Get(m.Language, "button.no")
 }

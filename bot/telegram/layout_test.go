@@ -49,7 +49,7 @@ func TestLayout(t *testing.T) {
 			opt("language", "Türkçe", "1:l:tr"), opt("language", "Français", "1:l:fr")}},
 			[][]string{{"English", "العربية"}, {"Türkçe", "Français"}}},
 		{"yes/no question", bot.Message{Language: "ar", Options: []conversation.Option{
-			opt("choice", "نعم", "4:c:1"), opt("choice", "لا", "4:c:2")}},
+			opt("yes", "نعم", "4:c:1"), opt("no", "لا", "4:c:2")}},
 			[][]string{{"نعم", "لا"}}},
 		{"restart confirm", bot.Message{Options: []conversation.Option{opt("yes", "Yes", "5:y"), opt("no", "No", "5:n")}},
 			[][]string{{"Yes", "No"}}},
