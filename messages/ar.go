@@ -116,6 +116,15 @@ var ar = map[string]string{
 	"coord.invite_usage":       "طريقة الاستخدام: \u200e/invite LABEL (حروف وأرقام و _ و -، بحد أقصى ٤٠ حرفًا)",
 	"coord.invite_link":        "رابط {label}:\n{link}",
 	"coord.error":              "عذرًا، تعذّر ذلك: {reason}",
+	"coord.chart_answers":      "عدد الإجابات: {count}",
+	"coord.results_question":   "{id} · {answers}",
+	"coord.results_choice":     "\u200f{count}  {percent}  {label}",
+	"coord.percent":            "{value}٪",
+	"coord.duration_hours":     "{hours} ساعة {minutes} دقيقة",
+	"coord.duration_minutes":   "{minutes} دقيقة",
+	"coord.duration_seconds":   "{seconds} ثانية",
+	"coord.median_none":        "—",
+	"coord.invite_no_bot":      "روابط الدعوة تتطلب بوت تيليجرام، وهو غير مُشغَّل الآن.",
 	"coord.help": "أوامر المنسقين:\n" +
 		"النتائج والأعداد لكل سؤال: \u200e/results\n" +
 		"تصدير الإجابات في ملف: \u200e/export csv|xlsx|json\n" +
@@ -123,6 +132,7 @@ var ar = map[string]string{
 		"المشاركون وتقدمهم: \u200e/respondents\n" +
 		"تذكير من توقفوا منذ أكثر من ٢٤ ساعة: \u200e/remind\n" +
 		"رابط دعوة باسم LABEL: \u200e/invite LABEL",
+	"coord.whatsapp_down":  "توقفت قناة واتساب: {reason}. لن يتلقى المشاركون على واتساب أي رد حتى يعيد المشغّل ربط الحساب بالأمر ‎`surveybot whatsapp-link`‎ ويعيد تشغيل البوت. تيليجرام مستمر في العمل.",
 	"coord.whatsapp_later": "أوامر المنسقين متاحة على تيليجرام.",
 
 	"remind.text":   "مرحبًا! لم يكتمل بعدُ استبيان «{title}» — أجبتم عن {answered} من {total}. اضغطوا أدناه للمتابعة من حيث توقفتم.",

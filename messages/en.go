@@ -123,6 +123,15 @@ var en = map[string]string{
 	"coord.invite_usage":       "Usage: /invite LABEL (letters, digits, _ and -, up to 40)",
 	"coord.invite_link":        "Link for {label}:\n{link}",
 	"coord.error":              "Sorry, that failed: {reason}",
+	"coord.chart_answers":      "{count} answered",
+	"coord.results_question":   "{id} · {answers}",
+	"coord.results_choice":     "{count}  {percent}  {label}",
+	"coord.percent":            "{value}%",
+	"coord.duration_hours":     "{hours} h {minutes} min",
+	"coord.duration_minutes":   "{minutes} min",
+	"coord.duration_seconds":   "{seconds} s",
+	"coord.median_none":        "—",
+	"coord.invite_no_bot":      "Invitation links need the Telegram bot, which is not running.",
 	"coord.help": "Coordinator commands:\n" +
 		"/results — started, complete, partial, counts per question\n" +
 		"/export csv|xlsx|json — the responses as a file\n" +
@@ -130,6 +139,7 @@ var en = map[string]string{
 		"/respondents — each respondent and their progress\n" +
 		"/remind — remind respondents idle for over 24 h\n" +
 		"/invite LABEL — an invitation link tagged LABEL",
+	"coord.whatsapp_down":  "WhatsApp has stopped: {reason}. Respondents on WhatsApp get no answers until an operator runs `surveybot whatsapp-link` again and restarts the bot. Telegram keeps running.",
 	"coord.whatsapp_later": "Coordinator commands are available on Telegram.",
 
 	// Reminder sent to a partial respondent.

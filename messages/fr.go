@@ -109,6 +109,15 @@ var fr = map[string]string{
 	"coord.invite_usage":       "Utilisation : /invite LIBELLÉ (lettres, chiffres, _ et -, 40 caractères au plus)",
 	"coord.invite_link":        "Lien pour {label} :\n{link}",
 	"coord.error":              "Désolé, cela a échoué : {reason}",
+	"coord.chart_answers":      "réponses : {count}",
+	"coord.results_question":   "{id} · {answers}",
+	"coord.results_choice":     "{count}  {percent}  {label}",
+	"coord.percent":            "{value}\u202f%",
+	"coord.duration_hours":     "{hours} h {minutes} min",
+	"coord.duration_minutes":   "{minutes} min",
+	"coord.duration_seconds":   "{seconds} s",
+	"coord.median_none":        "—",
+	"coord.invite_no_bot":      "Les liens d'invitation nécessitent le bot Telegram, qui n'est pas démarré.",
 	"coord.help": "Commandes de coordination :\n" +
 		"/results — commencées, terminées, partielles, décompte par question\n" +
 		"/export csv|xlsx|json — les réponses dans un fichier\n" +
@@ -116,6 +125,7 @@ var fr = map[string]string{
 		"/respondents — chaque répondant et sa progression\n" +
 		"/remind — relancer les répondants inactifs depuis plus de 24 h\n" +
 		"/invite LIBELLÉ — un lien d'invitation marqué LIBELLÉ",
+	"coord.whatsapp_down":  "WhatsApp s'est arrêté : {reason}. Les répondants sur WhatsApp ne reçoivent plus de réponse tant qu'un opérateur n'a pas relancé `surveybot whatsapp-link` puis redémarré le bot. Telegram continue de fonctionner.",
 	"coord.whatsapp_later": "Les commandes de coordination sont disponibles sur Telegram.",
 
 	"remind.text":   "Bonjour ! Votre enquête « {title} » n'est pas encore terminée — vous avez répondu à {answered} questions sur {total}. Touchez ci-dessous pour reprendre là où vous en étiez.",

@@ -109,6 +109,15 @@ var tr = map[string]string{
 	"coord.invite_usage":       "Kullanım: /invite ETİKET (harf, rakam, _ ve -, en fazla 40 karakter)",
 	"coord.invite_link":        "{label} için bağlantı:\n{link}",
 	"coord.error":              "Üzgünüz, işlem başarısız oldu: {reason}",
+	"coord.chart_answers":      "{count} cevap",
+	"coord.results_question":   "{id} · {answers}",
+	"coord.results_choice":     "{count}  {percent}  {label}",
+	"coord.percent":            "%{value}",
+	"coord.duration_hours":     "{hours} sa {minutes} dk",
+	"coord.duration_minutes":   "{minutes} dk",
+	"coord.duration_seconds":   "{seconds} sn",
+	"coord.median_none":        "—",
+	"coord.invite_no_bot":      "Davet bağlantıları Telegram botunu gerektirir; bot şu anda çalışmıyor.",
 	"coord.help": "Koordinatör komutları:\n" +
 		"/results — başlayan, tamamlanan, yarım kalan, soru başına sayılar\n" +
 		"/export csv|xlsx|json — cevaplar dosya olarak\n" +
@@ -116,6 +125,7 @@ var tr = map[string]string{
 		"/respondents — katılımcılar ve ilerlemeleri\n" +
 		"/remind — 24 saatten uzun süredir bekleyenlere hatırlatma\n" +
 		"/invite ETİKET — ETİKET ile işaretli davet bağlantısı",
+	"coord.whatsapp_down":  "WhatsApp durdu: {reason}. Bir operatör `surveybot whatsapp-link` komutunu yeniden çalıştırıp botu yeniden başlatana kadar WhatsApp'taki katılımcılar yanıt alamaz. Telegram çalışmaya devam ediyor.",
 	"coord.whatsapp_later": "Koordinatör komutları Telegram'da kullanılabilir.",
 
 	"remind.text":   "Merhaba! \"{title}\" anketiniz henüz tamamlanmadı — {total} sorudan {answered} tanesini cevapladınız. Kaldığınız yerden devam etmek için aşağıya dokunun.",

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/uclg-mewa/surveybot/bot"
+	"github.com/uclg-mewa/surveybot/bot/coord"
 	"github.com/uclg-mewa/surveybot/bot/telegram"
+	"github.com/uclg-mewa/surveybot/bot/whatsapp"
 	"github.com/uclg-mewa/surveybot/storage"
 	"github.com/uclg-mewa/surveybot/storage/opsock"
 )
@@ -66,15 +68,61 @@ func cmdRun(ctx context.Context, env *cliEnv, args []string) error {
 	}
 
 	w := &wiring{env: env, log: log, d: d, store: st}
+	coords, remindAfter, err := coordinatorSettings(env.getenv)
+	if err != nil {
+		return err
+	}
 	chans, err := w.channels(ctx, token, waOn)
 	if err != nil {
 		return err
 	}
-	go pruneLoop(ctx, st, log)
-	log.Info("surveybot running", "survey", sv.ID, "channels", len(chans), "db", c.db)
+	svc := w.coordinators(coords)
+	var bg sync.WaitGroup
+	bg.Add(2)
+	go func() { defer bg.Done(); pruneLoop(ctx, st, log) }()
+	// RunReminders also delivers what /remind queues, so it runs even
+	// without automatic reminders (remindAfter 0).
+	go func() { defer bg.Done(); svc.RunReminders(ctx, time.Minute, remindAfter) }()
+	log.Info("surveybot running", "survey", sv.ID, "channels", len(chans), "coordinators", len(coords), "db", c.db)
 	runAll(ctx, chans, log)
+	bg.Wait() // both return at once when ctx ends; the store closes after them
 	log.Info("surveybot stopped")
 	return nil
+}
+
+// coordinatorSettings reads SURVEYBOT_COORDINATORS and SURVEYBOT_REMIND_AFTER.
+func coordinatorSettings(getenv func(string) string) (map[string]bool, time.Duration, error) {
+	coords, err := coord.ParseCoordinators(getenv("SURVEYBOT_COORDINATORS"))
+	if err != nil {
+		return nil, 0, &exitError{code: 2, msg: err.Error()}
+	}
+	var after time.Duration
+	if v := getenv("SURVEYBOT_REMIND_AFTER"); v != "" {
+		after, err = time.ParseDuration(v)
+		if err != nil || after < time.Hour {
+			return nil, 0, &exitError{code: 2, msg: fmt.Sprintf("SURVEYBOT_REMIND_AFTER=%q: want a duration of at least 1h, such as 48h", v)}
+		}
+	}
+	return coords, after, nil
+}
+
+// coordinators joins the coordinator service to the dispatcher and the
+// running channels.
+func (w *wiring) coordinators(ids map[string]bool) *coord.Service {
+	senders := coord.Senders{}
+	username := func() string { return "" }
+	if w.tg != nil {
+		senders["telegram"] = w.tg
+		username = w.tg.Username
+	}
+	if w.wa != nil {
+		senders["whatsapp"] = w.wa
+	}
+	svc := &coord.Service{Survey: w.d.Engine.Survey, Engine: w.d.Engine, Store: w.store, Coordinators: ids,
+		BotUsername: username, Sender: senders, Log: w.log}
+	w.d.Coord = svc
+	w.coordIDs = ids
+	return svc
 }
 
 // wiring builds the channels and what joins them.
@@ -84,6 +132,9 @@ type wiring struct {
 	d     *bot.Dispatcher
 	store *storage.Store
 	tg    *telegram.Channel
+	wa    *whatsapp.Channel
+
+	coordIDs map[string]bool
 }
 
 func (w *wiring) channels(ctx context.Context, token string, waOn bool) ([]channel, error) {
@@ -110,6 +161,7 @@ func (w *wiring) channels(ctx context.Context, token string, waOn bool) ([]chann
 		if err != nil {
 			return nil, err
 		}
+		w.wa = wa
 		chans = append(chans, wa)
 	}
 	return chans, nil

@@ -109,3 +109,39 @@ func waitText(t *testing.T, srv *telegramtest.Server, user int64, want string, l
 		t.Fatalf("no message containing %q; last: %q\nlogs:\n%s", want, m.Text, logs)
 	}
 }
+
+// A coordinator configured in the environment gets /results from the
+// running bot; anyone else gets the ordinary help.
+func TestRunCoordinatorResults(t *testing.T) {
+	srv := telegramtest.New()
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "s.db")
+	cmd := exec.Command(binPath, "run", "--db", db)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "TELEGRAM_BOT_TOKEN=" + srv.Token(), "TELEGRAM_API_URL=" + srv.URL(),
+		"SURVEYBOT_COORDINATORS=telegram:77"}
+	var logs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() }()
+	srv.SendText(5, "/start")
+	waitText(t, srv, 5, "Choose your language", &logs)
+	srv.SendText(77, "/results")
+	ok := srv.WaitFor(func() bool {
+		m, found := srv.LastMessage(77)
+		return found && strings.Contains(m.Text, "q1_new_tech")
+	}, 10*time.Second)
+	if !ok {
+		m, _ := srv.LastMessage(77)
+		t.Fatalf("coordinator got %q\n%s", m.Text, logs.String())
+	}
+	srv.SendText(5, "/results")
+	ok = srv.WaitFor(func() bool {
+		m, found := srv.LastMessage(5)
+		return found && strings.Contains(m.Text, "/restart")
+	}, 10*time.Second)
+	if m, _ := srv.LastMessage(5); !ok || strings.Contains(m.Text, "q1_new_tech") {
+		t.Errorf("a respondent's /results got %q, want the help text", m.Text)
+	}
+}

@@ -3,6 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"strings"
+
+	"github.com/uclg-mewa/surveybot/bot"
+	"github.com/uclg-mewa/surveybot/messages"
 
 	"github.com/uclg-mewa/surveybot/bot/whatsapp"
 )
@@ -10,7 +14,7 @@ import (
 // whatsapp starts the WhatsApp channel. A permanent disconnect (logged
 // out, replaced, banned) stops only this channel; the coordinators hear of
 // it on Telegram when that channel runs.
-func (w *wiring) whatsapp(ctx context.Context) (channel, error) {
+func (w *wiring) whatsapp(ctx context.Context) (*whatsapp.Channel, error) {
 	cfg := whatsapp.Config{
 		DBPath: envOr(w.env.getenv, "SURVEYBOT_WHATSAPP_DB", "whatsapp.db"),
 		Log:    w.log,
@@ -30,5 +34,23 @@ func (w *wiring) whatsapp(ctx context.Context) (channel, error) {
 	return wa, nil
 }
 
-// notifyCoordinators is filled in with the coordinator wiring.
-func (w *wiring) notifyCoordinators(ctx context.Context, reason string) {}
+// notifyCoordinators tells the Telegram coordinators that WhatsApp
+// stopped, each in their own language.
+func (w *wiring) notifyCoordinators(ctx context.Context, reason string) {
+	if w.tg == nil {
+		return
+	}
+	for id := range w.coordIDs {
+		if !strings.HasPrefix(id, "telegram:") {
+			continue
+		}
+		lang := messages.Default
+		if st, ok, err := w.d.State(id); err == nil && ok && st.Language != "" {
+			lang = st.Language
+		}
+		msg := bot.Message{Text: messages.Get(lang, "coord.whatsapp_down", "reason", reason), Language: lang}
+		if err := w.tg.Send(ctx, id, []bot.Message{msg}); err != nil {
+			w.log.Warn("telling a coordinator that WhatsApp stopped", "coordinator", id, "err", err)
+		}
+	}
+}
