@@ -1,7 +1,6 @@
 package export
 
 import (
-	"archive/zip"
 	"bufio"
 	"io"
 	"strconv"
@@ -37,8 +36,9 @@ func XLSX(w io.Writer, sv *conversation.Survey, each Each, opt Options) (int, er
 	bw := bufio.NewWriterSize(w, 64<<10)
 	// excelize builds the whole archive in a bytes.Buffer and then copies
 	// it to w; handing it a zip writer over w instead streams the archive,
-	// and the buffer it passes stays empty.
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(bw) })
+	// and the buffer it passes stays empty. The writer also fixes the
+	// order of the entries, so the same data gives the same bytes.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newOrderedZip(bw) })
 	bold, err := setupBook(f, sv)
 	if err != nil {
 		return 0, err
