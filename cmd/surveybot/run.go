@@ -227,12 +227,19 @@ func telegramConfig(getenv func(string) string) (telegram.Config, error) {
 			return cfg, &exitError{code: 2, msg: fmt.Sprintf("%s=%q: want a number of messages per second (0: unlimited)", s.key, v)}
 		}
 		if f == 0 {
-			f = math.Inf(1)
+			// math.MaxFloat64 is rate.Inf exactly: golang.org/x/time/rate
+			// special-cases it, whereas +Inf turns the bucket's token count
+			// into NaN (it still allows everything, but an idle chat's
+			// bucket then never reads as full and is never swept).
+			f = math.MaxFloat64
 		}
 		*s.dst = f
 	}
-	if cfg.GlobalRate == 0 && getenv("SURVEYBOT_TELEGRAM_RATE") == "0" {
-		cfg.ChatRate = math.Inf(1)
+	// SURVEYBOT_TELEGRAM_RATE=0 lifts the per-chat pacing too, unless
+	// SURVEYBOT_TELEGRAM_CHAT_RATE says otherwise. (This tested GlobalRate,
+	// which the loop above had just set, so the chat pacing stayed at 1/s.)
+	if cfg.ChatRate == 0 && getenv("SURVEYBOT_TELEGRAM_RATE") == "0" {
+		cfg.ChatRate = math.MaxFloat64
 	}
 	return cfg, nil
 }
