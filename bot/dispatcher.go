@@ -23,6 +23,9 @@ type Inbound struct {
 	// empty for channels that never redeliver.
 	UpdateKey string
 	Event     conversation.Event
+	// TextOnly marks a channel without buttons (terminal, WhatsApp): the
+	// replies then say "type" where others say "tap".
+	TextOnly bool
 }
 
 // Dispatcher applies inbound events: one storage transaction each, then
@@ -109,7 +112,7 @@ func (d *Dispatcher) apply(in Inbound) ([]Message, error) {
 		}
 		outs = d.Engine.Repeat(st)
 	}
-	return Render(outs), nil
+	return RenderFor(outs, in.TextOnly), nil
 }
 
 // State returns a respondent's stored state (for status and coordinators).

@@ -49,18 +49,32 @@ type File struct {
 	Bytes []byte
 }
 
-// Render turns engine outputs into messages in each output's language.
-func Render(outs []conversation.Output) []Message {
+// Render turns engine outputs into messages in each output's language,
+// for a channel with buttons.
+func Render(outs []conversation.Output) []Message { return RenderFor(outs, false) }
+
+// RenderFor renders for a channel with buttons, or for a text-only one
+// (terminal, WhatsApp), where sentences that speak of tapping buttons have
+// a ".typed" variant that speaks of typing instead.
+func RenderFor(outs []conversation.Output, textOnly bool) []Message {
 	var msgs []Message
 	for _, o := range outs {
-		msgs = append(msgs, renderOne(o)...)
+		msgs = append(msgs, renderOne(o, textOnly)...)
 	}
 	return msgs
 }
 
-func renderOne(o conversation.Output) []Message {
+// sentence picks a key's text-only variant when there is one.
+func sentence(lang, key string, textOnly bool, args ...string) string {
+	if textOnly && messages.Has(key+".typed") {
+		key += ".typed"
+	}
+	return messages.Get(lang, key, args...)
+}
+
+func renderOne(o conversation.Output, textOnly bool) []Message {
 	lang := o.Language
-	get := func(key string, args ...string) string { return messages.Get(lang, key, args...) }
+	get := func(key string, args ...string) string { return sentence(lang, key, textOnly, args...) }
 	num := func(n int) string { return messages.Digits(lang, strconv.Itoa(n)) }
 	switch o.Kind {
 	case conversation.OutWelcome:
@@ -70,7 +84,7 @@ func renderOne(o conversation.Output) []Message {
 	case conversation.OutLanguagePrompt:
 		return []Message{{Text: get("language.prompt"), Language: lang, Options: o.Options, Numbered: true, Seq: o.Seq, Prompt: true}}
 	case conversation.OutQuestion:
-		return []Message{renderQuestion(o)}
+		return []Message{renderQuestion(o, textOnly)}
 	case conversation.OutOtherPrompt:
 		return []Message{{Text: get("question.other_prompt"), Language: lang, Seq: o.Seq, Prompt: true}}
 	case conversation.OutNote:
@@ -84,13 +98,17 @@ func renderOne(o conversation.Output) []Message {
 	case conversation.OutNotice:
 		return []Message{{Text: get("notice."+o.Notice, noticeArgs(lang, o)...), Language: lang, Notice: o.Notice}}
 	case conversation.OutReview:
-		return renderReview(o)
+		return renderReview(o, textOnly)
 	case conversation.OutRestartConfirm:
 		return []Message{{Text: get("restart.confirm"), Language: lang, Options: o.Options, Numbered: true, Seq: o.Seq, Prompt: true}}
 	case conversation.OutThanks:
 		return []Message{{Text: get("thanks"), Language: lang}}
 	case conversation.OutStatus:
-		return []Message{{Text: get("status.progress", "answered", num(o.Answered), "total", num(o.Total), "status", get("status."+o.Status)), Language: lang}}
+		text := get("status.progress", "answered", num(o.Answered), "total", num(o.Total), "status", get("status."+o.Status))
+		if len(o.Items) > 0 {
+			text += "\n\n" + reviewLines(lang, o.Items)
+		}
+		return splitMessages(text, lang)
 	case conversation.OutHelp:
 		return []Message{{Text: get("help.text"), Language: lang}}
 	}
@@ -129,7 +147,7 @@ func buttonLabels(lang string, opts []conversation.Option) []conversation.Option
 	return out
 }
 
-func renderQuestion(o conversation.Output) Message {
+func renderQuestion(o conversation.Output, textOnly bool) Message {
 	lang := o.Language
 	q := o.Question
 	progress := messages.Get(lang, "question.progress",
@@ -137,7 +155,7 @@ func renderQuestion(o conversation.Output) Message {
 		"total", messages.Digits(lang, strconv.Itoa(o.Total)))
 	var b strings.Builder
 	b.WriteString(progress + " · " + q.Text.In(lang, ""))
-	if hint := questionHint(lang, q); hint != "" {
+	if hint := questionHint(lang, q, textOnly); hint != "" {
 		b.WriteString("\n" + hint)
 	}
 	if !q.Required {
@@ -149,10 +167,10 @@ func renderQuestion(o conversation.Output) Message {
 	return Message{Text: b.String(), Language: lang, Options: buttonLabels(lang, o.Options), Numbered: true, Seq: o.Seq, Refresh: o.Refresh, Prompt: true}
 }
 
-func questionHint(lang string, q *conversation.Question) string {
+func questionHint(lang string, q *conversation.Question, textOnly bool) string {
 	switch q.Type {
 	case conversation.TypeMulti:
-		return messages.Get(lang, "question.choose_many_hint")
+		return sentence(lang, "question.choose_many_hint", textOnly)
 	case conversation.TypeNumber:
 		return messages.Get(lang, "question.number_hint")
 	case conversation.TypeEmail:
@@ -163,28 +181,36 @@ func questionHint(lang string, q *conversation.Question) string {
 
 // renderReview lists every answer, split over several messages when long;
 // the last one carries the buttons.
-func renderReview(o conversation.Output) []Message {
+func renderReview(o conversation.Output, textOnly bool) []Message {
 	lang := o.Language
-	var msgs []Message
-	var b strings.Builder
-	b.WriteString(messages.Get(lang, "review.title"))
-	for _, it := range o.Items {
+	text := messages.Get(lang, "review.title") + "\n" + reviewLines(lang, o.Items) +
+		"\n\n" + sentence(lang, "review.hint", textOnly)
+	msgs := splitMessages(text, lang)
+	last := &msgs[len(msgs)-1]
+	last.Options, last.Seq, last.Prompt = buttonLabels(lang, o.Options), o.Seq, true
+	return msgs
+}
+
+// reviewLines shows each answer numbered, as typed.
+func reviewLines(lang string, items []conversation.ReviewItem) string {
+	lines := make([]string, len(items))
+	for i, it := range items {
 		ans := it.Display
 		if ans == "" {
 			ans = messages.Get(lang, "review.skipped")
 		}
-		line := messages.Get(lang, "review.item", "number", messages.Digits(lang, strconv.Itoa(it.Number)), "question", it.Question, "answer", ans)
-		if b.Len()+len(line) > maxText && b.Len() > 0 {
-			msgs = append(msgs, Message{Text: b.String(), Language: lang})
-			b.Reset()
-		}
-		if b.Len() > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(line)
+		lines[i] = messages.Get(lang, "review.item", "number", messages.Digits(lang, strconv.Itoa(it.Number)), "question", it.Question, "answer", ans)
 	}
-	b.WriteString("\n\n" + messages.Get(lang, "review.hint"))
-	return append(msgs, Message{Text: b.String(), Language: lang, Options: buttonLabels(lang, o.Options), Seq: o.Seq, Prompt: true})
+	return strings.Join(lines, "\n")
+}
+
+// splitMessages cuts a long text into messages under the size limit.
+func splitMessages(text, lang string) []Message {
+	var msgs []Message
+	for _, part := range SplitText(text, maxText) {
+		msgs = append(msgs, Message{Text: part, Language: lang})
+	}
+	return msgs
 }
 
 // SplitText cuts a long text at line breaks into pieces of at most max

@@ -61,12 +61,30 @@ func (r *step) notice(key string, args ...string) {
 	r.say(Output{Kind: OutNotice, Notice: key, Args: m})
 }
 
-// lang is the language to speak: the respondent's, else the survey's default.
+// lang is the language to speak: the respondent's; before they choose,
+// the one their channel reports (when the survey has it), else the
+// survey's default.
 func (r *step) lang() string {
 	if r.s.Language != "" {
 		return r.s.Language
 	}
+	if h := r.hintLanguage(); h != "" {
+		return h
+	}
 	return r.e.Survey.DefaultLanguage
+}
+
+// hintLanguage is the channel's language report ("en-GB" → "en") when it
+// is one of the survey's languages, else "".
+func (r *step) hintLanguage() string {
+	hint := strings.ToLower(r.s.Hint)
+	if i := strings.IndexAny(hint, "-_"); i > 0 {
+		hint = hint[:i]
+	}
+	if r.e.Survey.HasLanguage(hint) {
+		return hint
+	}
+	return ""
 }
 
 // begin greets a new respondent: whatever they sent, the first thing is
@@ -164,12 +182,9 @@ func (r *step) languageOptions(seq int) []Option {
 // languageOrder lists the survey's languages, the channel's hint first.
 func (r *step) languageOrder() []string {
 	langs := r.e.Survey.Languages
-	hint := strings.ToLower(r.s.Hint)
-	if i := strings.IndexAny(hint, "-_"); i > 0 {
-		hint = hint[:i]
-	}
+	hint := r.hintLanguage()
 	out := []string{}
-	if r.e.Survey.HasLanguage(hint) {
+	if hint != "" {
 		out = append(out, hint)
 	}
 	for _, l := range langs {
@@ -329,7 +344,11 @@ func (r *step) command(ev Event) {
 		r.prompt()
 	case CmdStatus:
 		answered, total := Progress(r.e.Survey, r.s)
-		r.say(Output{Kind: OutStatus, Answered: answered, Total: total, Status: r.s.Status()})
+		o := Output{Kind: OutStatus, Answered: answered, Total: total, Status: r.s.Status()}
+		if r.s.Phase == PhaseComplete {
+			o.Items = r.reviewItems() // "review them with /status"
+		}
+		r.say(o)
 	case CmdHelp:
 		r.say(Output{Kind: OutHelp})
 	default:
@@ -401,6 +420,12 @@ func (r *step) skip() {
 		return
 	}
 	q := r.e.Survey.Question(r.s.Current)
+	if a, ok := r.s.Answers[q.ID]; ok && a.HasValue() {
+		// Back on an answered question: /skip keeps the answer as it is.
+		r.say(Output{Kind: OutAck, Seq: r.s.Seq, Question: q, Display: r.display(q, a)})
+		r.advance()
+		return
+	}
 	if q.Required {
 		r.notice(NoticeRequired)
 		r.prompt()
@@ -557,6 +582,7 @@ func (r *step) setLanguage(lang string) bool {
 	}
 	first := r.s.Language == ""
 	r.s.Language = lang
+	r.say(Output{Kind: OutAck, Seq: r.s.Seq, Display: r.e.Vocab.LanguageNames.In(lang, "en")})
 	if first {
 		sv := r.e.Survey
 		r.say(Output{Kind: OutWelcome, Title: sv.Title.In(lang, sv.DefaultLanguage), Intro: sv.Intro.In(lang, sv.DefaultLanguage)})
@@ -770,15 +796,23 @@ func (r *step) display(q *Question, a Answer) string { return r.e.Display(q, a, 
 
 func (r *step) review() {
 	seq := r.bump()
-	var items []ReviewItem
+	items := r.reviewItems()
 	var opts []Option
-	for i, q := range r.applicable() {
-		n := i + 1
-		items = append(items, ReviewItem{Number: n, QuestionID: q.ID, Question: q.Text.In(r.lang(), r.e.Survey.DefaultLanguage), Display: r.display(q, r.s.Answers[q.ID])})
-		opts = append(opts, Option{Label: strconv.Itoa(n), Data: r.data(seq, "e:"+strconv.Itoa(n)), Kind: "change"})
+	for _, it := range items {
+		n := strconv.Itoa(it.Number)
+		opts = append(opts, Option{Label: n, Data: r.data(seq, "e:"+n), Kind: "change"})
 	}
 	opts = append(opts, Option{Label: r.e.Vocab.Submit.In(r.lang(), "en"), Data: r.data(seq, "s"), Kind: "submit"})
 	r.say(Output{Kind: OutReview, Seq: seq, Items: items, Options: opts})
+}
+
+// reviewItems lists every question asked, numbered, with its answer.
+func (r *step) reviewItems() []ReviewItem {
+	var items []ReviewItem
+	for i, q := range r.applicable() {
+		items = append(items, ReviewItem{Number: i + 1, QuestionID: q.ID, Question: q.Text.In(r.lang(), r.e.Survey.DefaultLanguage), Display: r.display(q, r.s.Answers[q.ID])})
+	}
+	return items
 }
 
 // edit reopens answer number n of the review.

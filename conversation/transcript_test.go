@@ -145,7 +145,9 @@ func render(o conversation.Output) string {
 	case conversation.OutNote:
 		fmt.Fprintf(&b, "  NOTE %s\n", o.Question.ID)
 	case conversation.OutAck:
-		if o.Skipped {
+		if o.Question == nil {
+			fmt.Fprintf(&b, "  ACK #%d = %s\n", o.Seq, o.Display)
+		} else if o.Skipped {
 			fmt.Fprintf(&b, "  ACK #%d %s skipped\n", o.Seq, o.Question.ID)
 		} else {
 			fmt.Fprintf(&b, "  ACK #%d %s = %s\n", o.Seq, o.Question.ID, o.Display)
@@ -163,7 +165,7 @@ func render(o conversation.Output) string {
 	case conversation.OutThanks:
 		b.WriteString("  THANKS\n")
 	case conversation.OutStatus:
-		fmt.Fprintf(&b, "  STATUS %d/%d %s\n", o.Answered, o.Total, o.Status)
+		fmt.Fprintf(&b, "  STATUS %d/%d %s (%d answers listed)\n", o.Answered, o.Total, o.Status, len(o.Items))
 	case conversation.OutHelp:
 		b.WriteString("  HELP\n")
 	default:

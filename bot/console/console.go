@@ -21,24 +21,55 @@ import (
 const maxLine = 1 << 20
 
 // Run greets the respondent (as /start would), then handles one line of
-// in at a time until in ends or ctx is cancelled. Everything answered is
-// committed before the next prompt is printed.
+// in at a time until in ends or ctx is cancelled (Ctrl-C). Everything
+// answered is committed before the next prompt is printed.
 func Run(ctx context.Context, d *bot.Dispatcher, name string, in io.Reader, out io.Writer) error {
 	c := &chat{d: d, out: out, respondent: "console:" + name}
 	if err := c.handle(ctx, conversation.Event{Kind: conversation.EventCommand, Command: conversation.CmdStart}); err != nil {
 		return err
 	}
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), maxLine)
-	for sc.Scan() {
-		if err := ctx.Err(); err != nil {
+	lines, errc := readLines(in)
+	for {
+		fmt.Fprint(c.out, "> ")
+		select {
+		case <-ctx.Done():
+			c.bye()
 			return nil
-		}
-		if err := c.handle(ctx, ParseLine(sc.Text())); err != nil {
-			return err
+		case line, ok := <-lines:
+			if !ok {
+				c.bye()
+				return <-errc
+			}
+			if err := c.handle(ctx, ParseLine(line)); err != nil {
+				return err
+			}
 		}
 	}
-	return sc.Err()
+}
+
+// readLines reads in on its own goroutine, so that Ctrl-C does not wait
+// for the next Enter. The goroutine ends with the process.
+func readLines(in io.Reader) (<-chan string, <-chan error) {
+	lines, errc := make(chan string), make(chan error, 1)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), maxLine)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		errc <- sc.Err()
+	}()
+	return lines, errc
+}
+
+// bye says that everything is saved and how to come back.
+func (c *chat) bye() {
+	lang := messages.Default
+	if st, ok, err := c.d.State(c.respondent); err == nil && ok && st.Language != "" {
+		lang = st.Language
+	}
+	fmt.Fprintf(c.out, "\n\n%s\n", messages.Get(lang, "console.bye"))
 }
 
 // ParseLine turns a typed line into an event: "/cmd arg" is a command,
@@ -59,7 +90,7 @@ type chat struct {
 }
 
 func (c *chat) handle(ctx context.Context, ev conversation.Event) error {
-	msgs, err := c.d.Handle(ctx, bot.Inbound{Respondent: c.respondent, Channel: "console", Event: ev})
+	msgs, err := c.d.Handle(ctx, bot.Inbound{Respondent: c.respondent, Channel: "console", Event: ev, TextOnly: true})
 	if err != nil {
 		return err
 	}
@@ -77,9 +108,6 @@ func (c *chat) print(m bot.Message) {
 	}
 	fmt.Fprintln(c.out, "")
 	fmt.Fprintln(c.out, TextWithOptions(m))
-	if m.Prompt {
-		fmt.Fprint(c.out, "> ")
-	}
 }
 
 // TextWithOptions renders a message for a channel without buttons: the
@@ -98,7 +126,11 @@ func TextWithOptions(m bot.Message) string {
 			if o.Selected {
 				mark = "✓ "
 			}
-			fmt.Fprintf(&b, "\n  %s. %s%s", messages.Digits(m.Language, fmt.Sprint(n)), mark, o.Label)
+			digits := m.Language
+			if o.Kind == "language" {
+				digits = "" // the language menu is for everyone: Western digits
+			}
+			fmt.Fprintf(&b, "\n  %s. %s%s", messages.Digits(digits, fmt.Sprint(n)), mark, o.Label)
 		case "done":
 			words = append(words, messages.Get(m.Language, "word.done"))
 		case "submit":

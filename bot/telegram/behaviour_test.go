@@ -375,7 +375,8 @@ func TestShutdownFinishesInFlight(t *testing.T) {
 	h.send(user, "/start")
 	h.tap(user, "English") // welcome + question: paced 250 ms apart
 	h.srv.SendText(user, "Karsiyaka")
-	h.srv.WaitFor(func() bool { return len(h.srv.Calls("editMessageText")) > 0 }, wait)
+	// The first edit marks the language menu; the second, the answer.
+	h.srv.WaitFor(func() bool { return len(h.srv.Calls("editMessageText")) > 1 }, wait)
 	h.stop()
 	if st := h.state(user); st.Answers["municipality"].Value != "Karsiyaka" {
 		t.Fatal("answer lost")
@@ -401,5 +402,30 @@ func TestSentPromptIsEditedByTypedAnswer(t *testing.T) {
 	h.send(user, "Türkiye")
 	if got, _ := h.srv.Message(user, q.ID); got.Text != q.Text+"\n\n✓ Türkiye" {
 		t.Errorf("reminded question after the answer: %q", got.Text)
+	}
+}
+
+// A refused answer repeats the question as a new message; the earlier copy
+// loses its buttons, so only one copy of the question can be tapped.
+func TestRepeatedQuestionRetiresOldButtons(t *testing.T) {
+	h := newHarness(t, nil)
+	h.start()
+	const user = 3101
+	h.send(user, "/start")
+	h.tap(user, "English")
+	for _, a := range []string{"Izmir", "Türkiye", "Ayşe", "/skip", "/skip", "yes", "yes", "yes", "yes", "yes"} {
+		h.send(user, a)
+	}
+	first, _ := h.srv.LastMessage(user) // the courses question, with toggles
+	if len(first.Keyboard) == 0 {
+		t.Fatalf("no keyboard on %q", first.Text)
+	}
+	h.settle(h.srv.SendSticker(user))
+	second, _ := h.srv.LastMessage(user)
+	if second.ID == first.ID || second.Text != first.Text || len(second.Keyboard) == 0 {
+		t.Fatalf("the question was not repeated with buttons: %q", second.Text)
+	}
+	if old, _ := h.srv.Message(user, first.ID); len(old.Keyboard) != 0 {
+		t.Errorf("the first copy still has buttons: %v", labels(old))
 	}
 }

@@ -67,10 +67,28 @@ func (c *Channel) sendText(ctx context.Context, chat int64, m bot.Message) error
 			return err
 		}
 		if last && m.Prompt && m.Seq > 0 {
+			c.retireOldPrompt(ctx, chat)
 			c.prompts.put(promptRec{chat: chat, seq: m.Seq, msgID: sent.MessageID, text: part})
 		}
 	}
 	return nil
+}
+
+// retireOldPrompt removes the buttons of the chat's previous prompt when a
+// new one is sent without the old being answered (a refusal repeats the
+// question, /back or /language moves elsewhere): only the newest copy of
+// a question should be tappable, or toggles on one copy would not show on
+// the other. A failure only leaves buttons that answer "earlier question".
+func (c *Channel) retireOldPrompt(ctx context.Context, chat int64) {
+	rec, ok := c.prompts.get(chat)
+	if !ok {
+		return
+	}
+	none := tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
+	edit := tgbotapi.NewEditMessageReplyMarkup(chat, rec.msgID, none)
+	if _, err := c.call(ctx, chat, "editMessageReplyMarkup", edit); err != nil && !isNotModified(err) {
+		c.log.Debug("telegram: old prompt keeps its buttons", "chat", chat, "err", err)
+	}
 }
 
 // send makes a call that returns a Message.

@@ -272,7 +272,7 @@ func TestWholeSurveyByTyping(t *testing.T) {
 			review = text
 		}
 	}
-	if !strings.Contains(review, ": "+odd+"\n") {
+	if !strings.Contains(review, "\n    "+odd+"\n") {
 		t.Errorf("review does not show %q as typed:\n%s", odd, review)
 	}
 	// The typed answers were acknowledged by editing the questions.

@@ -40,7 +40,7 @@ func nonAnswers() map[string]*waE2E.Message {
 }
 
 func TestNonAnswersAreExplainedAndNothingStored(t *testing.T) {
-	explanation := messages.Get("en", "notice.unsupported")
+	explanation := messages.Get("en", "notice.unsupported.typed")
 	for what, msg := range nonAnswers() {
 		t.Run(what, func(t *testing.T) {
 			h := newHarness(t, Config{})

@@ -87,6 +87,7 @@ func (c *Channel) process(j job) {
 		Channel:    channelName,
 		UpdateKey:  channelName + ":" + j.evt.Info.ID,
 		Event:      ev,
+		TextOnly:   true,
 	})
 	if err != nil {
 		c.log.Error("whatsapp: message not handled", "respondent", logID(j.respondent), "err", redact(err.Error()))

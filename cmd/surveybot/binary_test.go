@@ -156,3 +156,28 @@ func tail(s string, n int) string {
 	}
 	return s
 }
+
+// backup or export onto the database file itself would replace the live
+// database: refused, and the database is unchanged.
+func TestOutCannotBeTheDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.db")
+	if _, e, code := runBin(t, "2\nIzmir\n", "chat", "--db", db, "--as", "x"); code != 0 {
+		t.Fatalf("chat: %s", e)
+	}
+	before, _ := os.Stat(db)
+	for _, args := range [][]string{
+		{"backup", "--db", db, "--out", db},
+		{"backup", "--db", db, "--out", filepath.Join(dir, ".", "s.db")},
+		{"export", "--db", db, "--format", "json", "--out", db},
+	} {
+		_, errOut, code := runBin(t, "", args...)
+		if code == 0 || !strings.Contains(errOut, "is the database itself") {
+			t.Errorf("%v: exit %d, %q", args, code, errOut)
+		}
+	}
+	after, _ := os.Stat(db)
+	if !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
+		t.Error("the database file was replaced")
+	}
+}

@@ -36,6 +36,9 @@ func cmdExport(_ context.Context, env *cliEnv, args []string) error {
 		return err
 	}
 	opt.SplitMulti = *split
+	if err := notTheDatabase(*out, c.db); err != nil {
+		return err
+	}
 	return withOps(c, func(h opsock.Handler) error {
 		return writeResult(env, *out, *format == export.FormatXLSX, func(w io.Writer) error {
 			return h.Export(w, *format, opt)
@@ -60,9 +63,40 @@ func cmdBackup(_ context.Context, env *cliEnv, args []string) error {
 	if *out == "" {
 		return &exitError{2, "backup needs --out FILE (or --out - for standard output)"}
 	}
+	if err := notTheDatabase(*out, c.db); err != nil {
+		return err
+	}
 	return withOps(c, func(h opsock.Handler) error {
 		return writeResult(env, *out, true, h.Backup)
 	})
+}
+
+// notTheDatabase refuses an --out that names the database itself (or its
+// socket): writing there would replace the file the bot is using, and
+// every answer given after that would be lost at the next restart.
+func notTheDatabase(out, db string) error {
+	if out == "" || out == "-" {
+		return nil
+	}
+	for _, p := range []string{db, opsock.SocketPath(db)} {
+		if samePath(out, p) {
+			return &exitError{2, fmt.Sprintf("--out %s is the database itself: choose another file", out)}
+		}
+	}
+	return nil
+}
+
+// samePath tells whether two paths name one file: the same inode when both
+// exist, else the same cleaned absolute path.
+func samePath(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	if errA == nil && errB == nil {
+		return os.SameFile(fa, fb)
+	}
+	absA, errA := filepath.Abs(a)
+	absB, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && absA == absB
 }
 
 // parseOnlyFlags parses flags and refuses stray arguments, which would
