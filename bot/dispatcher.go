@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -93,7 +94,16 @@ func (d *Dispatcher) apply(in Inbound) ([]Message, error) {
 	now := d.Now()
 	var outs []conversation.Output
 	sv := d.Engine.Survey
-	st, dup, err := d.Store.Apply(sv.ID, in.Respondent, in.UpdateKey, now, func(st *conversation.State) error {
+	st, dup, err := d.Store.Apply(sv.ID, in.Respondent, in.UpdateKey, now, func(st *conversation.State) (err error) {
+		// A bug in the engine must cost one message, not the process: a
+		// crash here would repeat at every restart, as the update is
+		// redelivered until it is handled.
+		defer func() {
+			if p := recover(); p != nil {
+				d.Log.Error("engine panic; message not applied", "channel", in.Channel, "update", in.UpdateKey, "panic", p, "stack", string(debug.Stack()))
+				err = fmt.Errorf("the conversation engine failed on this message: %v", p)
+			}
+		}()
 		if st.Respondent == "" {
 			st.Respondent, st.Channel = in.Respondent, in.Channel
 		}

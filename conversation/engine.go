@@ -1,6 +1,7 @@
 package conversation
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -28,9 +29,14 @@ type step struct {
 func (e *Engine) Step(in State, ev Event, now time.Time) (State, []Output) {
 	s := in.Clone()
 	r := &step{e: e, s: &s, now: now}
-	if s.Phase == PhaseNew {
+	switch {
+	case s.Phase == PhaseNew:
 		r.begin(ev)
-	} else {
+	case r.reconcile():
+		// The survey changed under this respondent: the event was meant
+		// for a question that is gone, so show where they are instead.
+		r.prompt()
+	default:
 		switch ev.Kind {
 		case EventCommand:
 			r.command(ev)
@@ -100,6 +106,39 @@ func (r *step) begin(ev Event) {
 	}
 	r.s.Phase = PhaseLanguage
 	r.prompt()
+}
+
+// reconcile repairs a state saved under another version of the survey
+// (a question renamed, removed, or no longer asked) and reports whether it
+// had to. Answers to questions that still exist are kept.
+func (r *step) reconcile() bool {
+	sv := r.e.Survey
+	valid := func(id string) bool {
+		q := sv.Question(id)
+		return q != nil && q.Answerable() && q.When.Eval(r.s.Answers)
+	}
+	broken := false
+	switch r.s.Phase {
+	case PhaseQuestion, PhaseOther:
+		broken = !valid(r.s.Current)
+	}
+	if r.s.Resume == PhaseQuestion || r.s.Resume == PhaseOther {
+		if !valid(r.s.ResumeCurrent) {
+			r.s.Resume, r.s.ResumeCurrent = PhaseReview, ""
+		}
+	}
+	if !broken {
+		return false
+	}
+	r.s.SurveyVersion = sv.Version
+	r.s.Pending = nil
+	r.dropInapplicable()
+	if id, ok := r.nextOpen(); ok {
+		r.s.Phase, r.s.Current = PhaseQuestion, id
+	} else {
+		r.s.Phase, r.s.Current = PhaseReview, ""
+	}
+	return true
 }
 
 // CleanSource keeps a deep-link payload within Telegram's own limits
@@ -286,17 +325,13 @@ func (r *step) position(id string) (int, int) {
 func (r *step) advance() {
 	r.dropInapplicable()
 	for _, q := range r.e.Survey.Questions {
-		if !q.When.Eval(r.s.Answers) {
-			continue
-		}
-		if !q.Answerable() {
+		if !q.Answerable() && q.When.Eval(r.s.Answers) {
 			if _, seen := r.s.Answers[q.ID]; !seen {
 				r.say(Output{Kind: OutNote, Question: q})
 				r.s.Answers[q.ID] = Answer{Skipped: true}
 			}
-			continue
 		}
-		if _, done := r.s.Answers[q.ID]; !done {
+		if id, ok := r.nextOpen(); ok && id == q.ID {
 			r.s.Phase, r.s.Current = PhaseQuestion, q.ID
 			r.prompt()
 			return
@@ -304,6 +339,17 @@ func (r *step) advance() {
 	}
 	r.s.Phase, r.s.Current = PhaseReview, ""
 	r.prompt()
+}
+
+// nextOpen is the first question asked given the answers so far that has
+// no answer (nor a skip) yet.
+func (r *step) nextOpen() (string, bool) {
+	for _, q := range r.applicable() {
+		if _, done := r.s.Answers[q.ID]; !done {
+			return q.ID, true
+		}
+	}
+	return "", false
 }
 
 // dropInapplicable removes answers of questions whose condition became
@@ -322,8 +368,8 @@ func (r *step) dropInapplicable() {
 func (r *step) command(ev Event) {
 	switch ev.Command {
 	case CmdStart:
-		if r.s.Source == "" {
-			r.s.Source = CleanSource(ev.Arg)
+		if r.s.Source == "" && !strings.ContainsAny(ev.Arg, " \t") {
+			r.s.Source = CleanSource(ev.Arg) // a deep link's payload is one word
 		}
 		r.resume()
 	case CmdBack:
@@ -473,7 +519,7 @@ func (r *step) questionButton(action, arg string) bool {
 		if !ok || q.Type == TypeMulti || !q.IsChoice() {
 			return false
 		}
-		r.answer(q, Answer{Value: opts[i-1].id})
+		r.answerOne(q, opts[i-1].id)
 	case "t":
 		i, ok := parseIndex(arg, len(opts))
 		if !ok || q.Type != TypeMulti {
@@ -586,11 +632,11 @@ func (r *step) setLanguage(lang string) bool {
 	if first {
 		sv := r.e.Survey
 		r.say(Output{Kind: OutWelcome, Title: sv.Title.In(lang, sv.DefaultLanguage), Intro: sv.Intro.In(lang, sv.DefaultLanguage)})
+		r.s.Resume, r.s.ResumeCurrent = "", ""
 	} else {
 		r.notice(NoticeLanguageSet)
 	}
-	r.s.Resume = PhaseLanguage
-	r.cancelDetour()
+	r.cancelDetour() // back where /language was sent, or to the first question
 	return true
 }
 
@@ -612,7 +658,7 @@ func (r *step) typedAnswer(t string) {
 			r.refuse(NoticeChooseOption, "count", strconv.Itoa(len(opts)))
 			return
 		}
-		r.answer(q, Answer{Value: opts[i].id})
+		r.answerOne(q, opts[i].id)
 	case TypeMulti:
 		r.typedMulti(q, t)
 	case TypeNumber:
@@ -661,7 +707,7 @@ func (r *step) typedNumber(q *Question, t string) {
 		r.refuse(NoticeNotNumber)
 		return
 	}
-	if q.Integer && v != float64(int64(v)) {
+	if q.Integer && v != math.Trunc(v) {
 		r.refuse(NoticeNotInteger)
 		return
 	}
@@ -730,6 +776,17 @@ func (r *step) answer(q *Question, a Answer) {
 	r.advance()
 }
 
+// answerOne stores a single choice; an "other" choice first asks which.
+func (r *step) answerOne(q *Question, id string) {
+	if c := q.ChoiceByID(id); c != nil && c.Other {
+		r.s.Answers[q.ID] = Answer{Value: id, Other: r.s.Answers[q.ID].Other}
+		r.s.Phase = PhaseOther
+		r.prompt()
+		return
+	}
+	r.answer(q, Answer{Value: id})
+}
+
 func (r *step) answerMulti(q *Question, ids []string) {
 	switch {
 	case len(ids) < max(q.MinChoices, 1):
@@ -768,6 +825,9 @@ func (e *Engine) Display(q *Question, a Answer, lang string) string {
 		return e.Vocab.No.In(lang, "en")
 	case TypeChoice:
 		if c := q.ChoiceByID(a.Value); c != nil {
+			if c.Other && a.Other != "" {
+				return c.Label.In(lang, def) + ": " + a.Other
+			}
 			return c.Label.In(lang, def)
 		}
 	case TypeMulti:
@@ -851,6 +911,11 @@ func (r *step) confirmRestart(yes, valid bool) bool {
 	r.s.StartedAt = r.now
 	r.s.Resume, r.s.ResumeCurrent = "", ""
 	r.notice(NoticeRestarted)
+	if r.s.Language == "" {
+		r.s.Phase = PhaseLanguage // the language is always chosen once
+		r.prompt()
+		return true
+	}
 	r.s.Phase = PhaseQuestion
 	r.advance()
 	return true

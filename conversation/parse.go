@@ -1,7 +1,9 @@
 package conversation
 
 import (
+	"math"
 	"net/mail"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -172,19 +174,35 @@ type labelled struct {
 	label Text
 }
 
+// plainNumber is what a person types for a number once digits are
+// normalised: an optional sign, digits, an optional fraction. No
+// exponents, hex, underscores, NaN or Inf.
+var plainNumber = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?$`)
+
+// thousands matches digits grouped by commas: 1,000 or 12,500,000.
+var thousands = regexp.MustCompile(`^[+-]?[0-9]{1,3}(,[0-9]{3})+$`)
+
 // parseNumber reads a typed number with Western, Arabic-Indic or Persian
-// digits, a dot, an Arabic decimal separator or a comma as decimal mark.
+// digits. A comma between groups of three digits separates thousands
+// (1,000); any other single comma is a decimal mark (3,5), as is the
+// Arabic decimal separator.
 func parseNumber(s string) (float64, bool) {
 	s = strings.TrimSpace(NormalizeDigits(s))
 	s = strings.ReplaceAll(s, " ", "")
-	if strings.Count(s, ",") == 1 && !strings.Contains(s, ".") {
+	switch {
+	case thousands.MatchString(s):
+		s = strings.ReplaceAll(s, ",", "")
+	case strings.Count(s, ",") == 1 && !strings.Contains(s, "."):
 		s = strings.Replace(s, ",", ".", 1)
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || strings.ContainsAny(s, "eEnNiI") {
-		return 0, false // no exponents, NaN or Inf from a chat
+	if !plainNumber.MatchString(s) {
+		return 0, false
 	}
-	return v, true
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v + 0, true // + 0 turns -0 into 0
 }
 
 // validEmail accepts a bare address with a dot in its domain.

@@ -74,13 +74,14 @@ func fmtInts(v []int) string {
 }
 
 func TestParseNumberAndEmail(t *testing.T) {
-	nums := map[string]float64{"12": 12, "١٢": 12, "۱۲": 12, "3.5": 3.5, "٣٫٥": 3.5, "3,5": 3.5, " 7 ": 7, "1 000": 1000}
+	nums := map[string]float64{"12": 12, "١٢": 12, "۱۲": 12, "3.5": 3.5, "٣٫٥": 3.5, "3,5": 3.5, " 7 ": 7, "1 000": 1000,
+		"1,000": 1000, "12,500": 12500, "1,234,567": 1234567, "-0": 0, "+4": 4, "9223372036854775807": 9223372036854775807}
 	for in, want := range nums {
 		if got, ok := parseNumber(in); !ok || got != want {
 			t.Errorf("parseNumber(%q) = %v, %v; want %v", in, got, ok, want)
 		}
 	}
-	for _, bad := range []string{"", "abc", "1e9", "NaN", "Inf", "1,2,3", "0x10"} {
+	for _, bad := range []string{"", "abc", "1e9", "NaN", "Inf", "1,2,3", "0x10", "0x1p4", "1_000", "1.", ".5", "1,00,0"} {
 		if _, ok := parseNumber(bad); ok {
 			t.Errorf("parseNumber(%q) accepted", bad)
 		}
@@ -241,4 +242,102 @@ func FuzzStep(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A state saved under an older survey whose current question was renamed
+// must not crash the engine: the respondent is shown the next open question
+// and keeps every answer that still has a question.
+func TestSurveyChangedUnderRespondent(t *testing.T) {
+	e := miniEngine(t)
+	now := time.Now()
+	st := State{}
+	for _, in := range []string{"hi", "1", "yes"} {
+		st, _ = e.Step(st, text(in), now)
+	}
+	if st.Current != "why" {
+		t.Fatalf("current %q", st.Current)
+	}
+	renamed, err := Load([]byte(strings.Replace(goodSurvey, "id: why", "id: reason", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2 := &Engine{Survey: renamed, Vocab: e.Vocab}
+	next, outs := e2.Step(st, text("because"), now)
+	if next.Current != "reason" || next.Phase != PhaseQuestion {
+		t.Fatalf("after the change: phase %s current %q", next.Phase, next.Current)
+	}
+	if len(outs) != 1 || outs[0].Kind != OutQuestion || outs[0].Question.ID != "reason" {
+		t.Errorf("want the new question, got %+v", outs)
+	}
+	if _, stored := next.Answers["reason"]; stored || next.Answers["likes"].Value != "yes" {
+		t.Errorf("answers %+v", next.Answers)
+	}
+	// A language detour pointing at the removed question is repaired too.
+	st.Phase, st.Resume, st.ResumeCurrent = PhaseLanguage, PhaseQuestion, "why"
+	next, _ = e2.Step(st, text("English"), now)
+	if next.Phase != PhaseReview && next.Current != "reason" {
+		t.Errorf("after /language over a removed question: phase %s current %q", next.Phase, next.Current)
+	}
+}
+
+// /language after submitting changes the language and nothing else.
+func TestLanguageAfterSubmitKeepsPosition(t *testing.T) {
+	e := miniEngine(t)
+	now := time.Now()
+	st := State{}
+	for _, ev := range []Event{text("hi"), text("1"), text("no"), text("2"), {Kind: EventCommand, Command: CmdSkip}, text("Submit")} {
+		st, _ = e.Step(st, ev, now)
+	}
+	if st.Status() != StatusComplete {
+		t.Fatalf("status %s phase %s", st.Status(), st.Phase)
+	}
+	st, _ = e.Step(st, Event{Kind: EventCommand, Command: CmdLanguage}, now)
+	st, _ = e.Step(st, text("العربية"), now)
+	if st.Language != "ar" || st.Phase != PhaseComplete || st.Status() != StatusComplete {
+		t.Errorf("after /language: language %s phase %s status %s", st.Language, st.Phase, st.Status())
+	}
+	// Mid-question, /language returns to the same question.
+	st = State{}
+	for _, in := range []string{"hi", "1", "yes"} {
+		st, _ = e.Step(st, text(in), now)
+	}
+	st, _ = e.Step(st, Event{Kind: EventCommand, Command: CmdBack}, now)
+	st, _ = e.Step(st, Event{Kind: EventCommand, Command: CmdLanguage}, now)
+	st, _ = e.Step(st, text("2"), now)
+	if st.Current != "likes" || st.Phase != PhaseQuestion {
+		t.Errorf("after /back and /language: %s %q, want likes", st.Phase, st.Current)
+	}
+}
+
+func TestSingleChoiceOtherAsksWhich(t *testing.T) {
+	src := strings.Replace(goodSurvey, "type: multi\n    min_choices: 1\n    max_choices: 2\n", "type: choice\n", 1)
+	src = strings.Replace(src, "contains: red", "equals: red", 1)
+	sv, err := Load([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &Engine{Survey: sv, Vocab: miniEngine(t).Vocab}
+	now := time.Now()
+	st := State{}
+	for _, in := range []string{"hi", "1", "no", "Other"} {
+		st, _ = e.Step(st, text(in), now)
+	}
+	if st.Phase != PhaseOther {
+		t.Fatalf("phase %s after choosing Other", st.Phase)
+	}
+	st, _ = e.Step(st, text("green"), now)
+	if a := st.Answers["colours"]; a.Value != "other" || a.Other != "green" {
+		t.Errorf("colours = %+v", a)
+	}
+}
+
+func TestRestartBeforeLanguageAsksLanguage(t *testing.T) {
+	e := miniEngine(t)
+	now := time.Now()
+	st, _ := e.Step(State{}, text("hi"), now)
+	st, _ = e.Step(st, Event{Kind: EventCommand, Command: CmdRestart}, now)
+	st, outs := e.Step(st, text("yes"), now)
+	if st.Phase != PhaseLanguage || outs[len(outs)-1].Kind != OutLanguagePrompt {
+		t.Errorf("phase %s", st.Phase)
+	}
 }

@@ -37,6 +37,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -109,7 +110,63 @@ type Store struct {
 // creates the buckets and records the schema version. It refuses a file
 // written by a newer schema. If the file is held elsewhere it returns an
 // error matching ErrLocked after at most opt.LockTimeout.
-func Open(path string, opt Options) (*Store, error) {
+func Open(path string, opt Options) (s *Store, err error) {
+	defer faultsPanic()()
+	defer guard(path, &err)
+	return open(path, opt)
+}
+
+// guard turns a panic (or a fault on the memory map) that bbolt raises on a
+// damaged file into an ErrCorrupt error: an operator must get a sentence,
+// not a stack trace, and a bot must not crash-loop on one bad page. Every
+// transaction runs under it. It cannot reach bbolt's own goroutines (a
+// batch commit, Check): the command checks a file in a child process
+// before it serves from it.
+func guard(path string, err *error) {
+	if p := recover(); p != nil {
+		*err = &corruptError{path: path, cause: fmt.Sprint(p)}
+	}
+}
+
+// view, update and batch run a transaction with panics on a damaged file
+// turned into errors (see guard).
+func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
+	defer faultsPanic()()
+	defer guard(s.path, &err)
+	return s.db.View(fn)
+}
+
+func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
+	defer faultsPanic()()
+	defer guard(s.path, &err)
+	return s.db.Update(fn)
+}
+
+func (s *Store) batch(fn func(*bolt.Tx) error) (err error) {
+	defer faultsPanic()()
+	defer guard(s.path, &err)
+	return s.db.Batch(fn)
+}
+
+// faultsPanic makes a fault on the memory map a recoverable panic in this
+// goroutine for the duration of a call: defer the function it returns.
+func faultsPanic() func() {
+	old := debug.SetPanicOnFault(true)
+	return func() { debug.SetPanicOnFault(old) }
+}
+
+// ErrCorrupt matches the error Open returns for a damaged database file.
+var ErrCorrupt = errors.New("database file is damaged")
+
+type corruptError struct{ path, cause string }
+
+func (e *corruptError) Error() string {
+	return fmt.Sprintf("database %s is damaged (%s): move it away and restore a copy made with `surveybot backup`", e.path, e.cause)
+}
+
+func (e *corruptError) Unwrap() error { return ErrCorrupt }
+
+func open(path string, opt Options) (*Store, error) {
 	timeout := opt.LockTimeout
 	if timeout <= 0 {
 		timeout = DefaultLockTimeout
@@ -156,12 +213,12 @@ func (s *Store) init() error {
 		return true, nil
 	}
 	if s.readOnly {
-		return s.db.View(func(tx *bolt.Tx) error {
+		return s.view(func(tx *bolt.Tx) error {
 			_, err := check(tx)
 			return err
 		})
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		found, err := check(tx)
 		if err != nil {
 			return err
@@ -256,7 +313,7 @@ func (s *Store) Apply(surveyID, respondent, updateKey string, now time.Time, fn 
 	var stamp [8]byte
 	binary.BigEndian.PutUint64(stamp[:], uint64(now.UnixNano()))
 
-	err = s.db.Batch(func(tx *bolt.Tx) error {
+	err = s.batch(func(tx *bolt.Tx) error {
 		// Reset the results: this may be a re-run.
 		st, dup = conversation.State{}, false
 		responses := tx.Bucket(bucketResponses)
@@ -312,7 +369,7 @@ func (s *Store) Load(surveyID, respondent string) (conversation.State, bool, err
 		return st, false, err
 	}
 	var found bool
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		found, err = get(tx.Bucket(bucketResponses), key, &st)
 		return err
 	})
@@ -336,7 +393,7 @@ func (s *Store) Put(st conversation.State) error {
 	if err != nil {
 		return fmt.Errorf("storage: encode response: %w", err)
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketResponses).Put(key, data)
 	})
 }
@@ -353,7 +410,7 @@ func (s *Store) Each(surveyID string, fn func(conversation.State) error) error {
 	if err != nil {
 		return err
 	}
-	return s.db.View(func(tx *bolt.Tx) error {
+	return s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketResponses)
 		if b == nil {
 			return nil
@@ -379,7 +436,7 @@ func (s *Store) Count(surveyID string) (int, error) {
 		return 0, err
 	}
 	n := 0
-	err = s.db.View(func(tx *bolt.Tx) error {
+	err = s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketResponses)
 		if b == nil {
 			return nil
@@ -403,7 +460,7 @@ func (s *Store) PruneUpdates(before time.Time) (int, error) {
 	}
 	cutoff := before.UnixNano()
 	n := 0
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		n = 0
 		b := tx.Bucket(bucketUpdates)
 		var old [][]byte
@@ -435,7 +492,7 @@ func (s *Store) PruneUpdates(before time.Time) (int, error) {
 // database file. Writers are not blocked meanwhile.
 func (s *Store) Backup(w io.Writer) (int64, error) {
 	var n int64
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		var err error
 		n, err = tx.WriteTo(w)
 		return err
@@ -479,7 +536,7 @@ func (s *Store) GetMeta(key string) ([]byte, error) {
 		return nil, errors.New("storage: empty meta key")
 	}
 	var val []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketMeta)
 		if b == nil {
 			return nil
@@ -507,7 +564,7 @@ func (s *Store) PutMeta(key string, val []byte) error {
 	if val == nil {
 		val = []byte{} // bbolt refuses a nil value
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put([]byte(key), val)
 	})
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 var binPath string
 
 func TestMain(m *testing.M) {
+	checkDamage = false // in-process commands here run inside the test binary
 	dir, err := os.MkdirTemp("", "surveybot-bin")
 	if err != nil {
 		panic(err)
@@ -179,5 +182,38 @@ func TestOutCannotBeTheDatabase(t *testing.T) {
 	after, _ := os.Stat(db)
 	if !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
 		t.Error("the database file was replaced")
+	}
+}
+
+// A damaged database gets a clear message from every command, never a
+// crash or a hang: the check runs in a child process.
+func TestDamagedDatabase(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.db")
+	answers := "2\nIzmir\nTurkey\nAyse\n"
+	for i := 0; i < 30; i++ {
+		if _, e, code := runBin(t, answers, "chat", "--db", db, "--as", fmt.Sprintf("r%d", i)); code != 0 {
+			t.Fatalf("chat: %s", e)
+		}
+	}
+	orig, _ := os.ReadFile(db)
+	rng := rand.New(rand.NewSource(3))
+	for trial := 0; trial < 12; trial++ {
+		data := append([]byte(nil), orig...)
+		off := (2+rng.Intn(len(data)/4096-2))*4096 + rng.Intn(64)
+		for j := 0; j < 16; j++ {
+			data[off+j] = byte(rng.Intn(256))
+		}
+		bad := filepath.Join(dir, fmt.Sprintf("bad%d.db", trial))
+		os.WriteFile(bad, data, 0o600)
+		for _, args := range [][]string{{"export", "--format", "csv"}, {"chat", "--as", "r1"}} {
+			out, errOut, code := runBin(t, "/status\n", append(args, "--db", bad)...)
+			if strings.Contains(errOut, "goroutine ") || strings.Contains(errOut, "panic:") || code == 2 {
+				t.Fatalf("trial %d %v: crashed (exit %d):\n%s", trial, args, code, tail(errOut, 800))
+			}
+			if code != 0 && !strings.Contains(errOut, "damaged") {
+				t.Errorf("trial %d %v: exit %d without saying the file is damaged: %q %q", trial, args, code, tail(errOut, 300), tail(out, 200))
+			}
+		}
 	}
 }

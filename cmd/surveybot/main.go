@@ -82,6 +82,9 @@ func dispatch(ctx context.Context, env *cliEnv, args []string) error {
 			return c.run(ctx, env, args[1:])
 		}
 	}
+	if args[0] == checkDBCommand { // hidden: used by openStore
+		return cmdCheckDB(ctx, env, args[1:])
+	}
 	usage(env.stderr)
 	return &exitError{code: 2, msg: fmt.Sprintf("unknown command %q", args[0])}
 }
