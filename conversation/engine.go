@@ -642,7 +642,7 @@ func (r *step) setLanguage(lang string) bool {
 
 func (r *step) typedAnswer(t string) {
 	q := r.e.Survey.Question(r.s.Current)
-	if t == "" {
+	if invisible(t) {
 		r.refuse(NoticeEmpty)
 		return
 	}
@@ -728,7 +728,7 @@ func fmtNum(p *float64) string {
 func (r *step) typedOther(t string) {
 	q := r.e.Survey.Question(r.s.Current)
 	switch n := utf8.RuneCountInString(t); {
-	case n == 0:
+	case invisible(t):
 		r.refuse(NoticeEmpty)
 	case n > q.Limit():
 		r.refuse(NoticeTooLong, "max", strconv.Itoa(q.Limit()), "got", strconv.Itoa(n))
@@ -859,6 +859,9 @@ func (r *step) review() {
 	items := r.reviewItems()
 	var opts []Option
 	for _, it := range items {
+		if len(items) > MaxChoices {
+			break // too many buttons for a keyboard: the hint says to type the number
+		}
 		n := strconv.Itoa(it.Number)
 		opts = append(opts, Option{Label: n, Data: r.data(seq, "e:"+n), Kind: "change"})
 	}

@@ -14,6 +14,10 @@ import (
 
 // Limits that keep a hostile survey file from exhausting memory: the loader
 // refuses aliases outright (no "billion laughs"), deep nesting and big files.
+// MaxChoices bounds a question's options: Telegram shows at most 100
+// buttons under a message, and a long list is unreadable on a phone anyway.
+const MaxChoices = 60
+
 const (
 	maxSurveyBytes = 4 << 20
 	maxDepth       = 16
@@ -348,6 +352,10 @@ func (l *loader) choices(q *Question, n, cn *yaml.Node) {
 		l.add(cn, "choices must be a list of at least two")
 		return
 	}
+	if len(cn.Content) > MaxChoices {
+		l.add(cn, "%d choices; at most %d fit on a chat keyboard", len(cn.Content), MaxChoices)
+		return
+	}
 	seen := map[string]bool{}
 	for _, c := range cn.Content {
 		f := l.fields(c, "choice", "id", "label", "other")
@@ -410,6 +418,8 @@ func (l *loader) limits(q *Question, f map[string]*yaml.Node) {
 		l.add(f["min_choices"], "min_choices %d is greater than max_choices %d", q.MinChoices, q.MaxChoices)
 	case n > 0 && q.MinChoices > n:
 		l.add(f["min_choices"], "min_choices %d is more than the %d choices", q.MinChoices, n)
+	case n > 0 && q.MaxChoices > n:
+		l.add(f["max_choices"], "max_choices %d is more than the %d choices", q.MaxChoices, n)
 	}
 }
 

@@ -86,6 +86,7 @@ func TestLoadProblems(t *testing.T) {
 		{"impossible value", `equals: "yes"`, `equals: "maybe"`, `"maybe" is not a possible answer of "likes"`},
 		{"max_length on yes_no", "type: yes_no\n", "type: yes_no\n    max_length: 3\n", `max_length applies to text and email questions only`},
 		{"unknown field", "version: 2", "version: 2\nowner: me", `3:1: unknown field "owner"`},
+		{"max_choices > choices", "max_choices: 2", "max_choices: 5", `max_choices 5 is more than the 3 choices`},
 		{"bad default language", "default_language: en", "default_language: de", `default_language "de" is not one of the languages`},
 	}
 	for _, c := range cases {

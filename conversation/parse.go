@@ -29,6 +29,17 @@ func CleanText(s string) string {
 	return strings.TrimSpace(s)
 }
 
+// invisible reports whether a text shows nothing: only spaces and format
+// characters such as zero-width spaces and direction marks.
+func invisible(s string) bool {
+	for _, r := range s {
+		if !unicode.IsSpace(r) && !unicode.Is(unicode.Cf, r) {
+			return false
+		}
+	}
+	return true
+}
+
 // NormalizeDigits turns Arabic-Indic (٠-٩) and Persian (۰-۹) digits into
 // ASCII ones, and the Arabic decimal separator into a dot.
 func NormalizeDigits(s string) string {

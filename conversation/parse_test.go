@@ -341,3 +341,21 @@ func TestRestartBeforeLanguageAsksLanguage(t *testing.T) {
 		t.Errorf("phase %s", st.Phase)
 	}
 }
+
+func TestInvisibleTextIsEmpty(t *testing.T) {
+	e := miniEngine(t)
+	st := State{}
+	for _, in := range []string{"hi", "1", "yes"} {
+		st, _ = e.Step(st, text(in), time.Now())
+	}
+	for _, in := range []string{"\u200b", " \u200f\u200e ", "\ufeff"} {
+		next, outs := e.Step(st, text(in), time.Now())
+		if outs[0].Notice != NoticeEmpty || next.Answers["why"].Value != "" {
+			t.Errorf("%q: notice %q, stored %q", in, outs[0].Notice, next.Answers["why"].Value)
+		}
+	}
+	next, _ := e.Step(st, text("\u200fok"), time.Now())
+	if next.Answers["why"].Value != "\u200fok" {
+		t.Errorf("a mark before text must be kept as typed: %q", next.Answers["why"].Value)
+	}
+}

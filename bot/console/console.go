@@ -48,19 +48,49 @@ func Run(ctx context.Context, d *bot.Dispatcher, name string, in io.Reader, out 
 }
 
 // readLines reads in on its own goroutine, so that Ctrl-C does not wait
-// for the next Enter. The goroutine ends with the process.
+// for the next Enter. The goroutine ends with the process. A line longer
+// than maxLine is cut there (the engine then refuses it as too long)
+// rather than ending the session.
 func readLines(in io.Reader) (<-chan string, <-chan error) {
 	lines, errc := make(chan string), make(chan error, 1)
 	go func() {
 		defer close(lines)
-		sc := bufio.NewScanner(in)
-		sc.Buffer(make([]byte, 64*1024), maxLine)
-		for sc.Scan() {
-			lines <- sc.Text()
+		r := bufio.NewReaderSize(in, 64*1024)
+		for {
+			line, err := readLine(r)
+			if err != nil {
+				if err != io.EOF {
+					errc <- err
+				} else {
+					errc <- nil
+				}
+				return
+			}
+			lines <- line
 		}
-		errc <- sc.Err()
 	}()
 	return lines, errc
+}
+
+// readLine returns one line without its end, keeping at most maxLine bytes
+// of it. A last line without a line break counts; io.EOF comes after it.
+func readLine(r *bufio.Reader) (string, error) {
+	var b []byte
+	for {
+		chunk, isPrefix, err := r.ReadLine()
+		if err != nil {
+			if err == io.EOF && len(b) > 0 {
+				return string(b), nil
+			}
+			return "", err
+		}
+		if room := maxLine - len(b); room > 0 {
+			b = append(b, chunk[:min(len(chunk), room)]...)
+		}
+		if !isPrefix {
+			return string(b), nil
+		}
+	}
 }
 
 // bye says that everything is saved and how to come back.

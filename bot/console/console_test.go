@@ -104,3 +104,21 @@ func TestParseLine(t *testing.T) {
 		}
 	}
 }
+
+// A line of several megabytes is refused as too long, and the session
+// goes on (it used to end with "token too long").
+func TestHugeLine(t *testing.T) {
+	d := newDispatcher(t)
+	var out bytes.Buffer
+	in := strings.NewReader("2\n" + strings.Repeat("x", 3<<20) + "\nIzmir\n")
+	if err := console.Run(context.Background(), d, "h", in, &out); err != nil {
+		t.Fatal(err)
+	}
+	st, _, _ := d.State("console:h")
+	if st.Answers["municipality"].Value != "Izmir" {
+		t.Errorf("after the huge line: %+v", st.Answers)
+	}
+	if !strings.Contains(out.String(), messages.Get("en", "notice.too_long", "max", "200", "got", "1048576")) {
+		t.Errorf("no too-long notice")
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/uclg-mewa/surveybot/bot"
 	"github.com/uclg-mewa/surveybot/bot/console"
@@ -14,6 +15,9 @@ func cmdChat(ctx context.Context, env *cliEnv, args []string) error {
 	as := fs.String("as", osUser(), "respondent name (respondent id console:NAME)")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	if strings.TrimSpace(*as) == "" {
+		return &exitError{code: 2, msg: "--as needs a name: the respondent is console:NAME"}
 	}
 	sv, err := loadSurvey(c.survey)
 	if err != nil {
