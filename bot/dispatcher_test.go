@@ -27,7 +27,9 @@ func newDispatcher(t *testing.T) *bot.Dispatcher {
 	return bot.NewDispatcher(&conversation.Engine{Survey: sv, Vocab: messages.Vocabulary()}, st, nil)
 }
 
-func text(s string) conversation.Event { return conversation.Event{Kind: conversation.EventText, Text: s} }
+func text(s string) conversation.Event {
+	return conversation.Event{Kind: conversation.EventText, Text: s}
+}
 
 // An update delivered twice is applied once; when it was the latest, the
 // pending question is sent again (its reply may have been lost in a crash);

@@ -133,9 +133,21 @@ const (
 // call makes one Bot API request: paced (for chatID when not 0), bounded
 // by callTimeout, retried after a 429 as Telegram asks, and for idempotent
 // methods (edits, callback answers, the menu) after a 5xx or a transport
-// error. A send is never repeated after a transport error: it may have
-// arrived, and a question twice is worse than a late one.
+// error. A send is not repeated at once after a transport error or a 5xx:
+// it may have arrived, and a question twice is worse than a late one (a
+// question alone gets one more try a little later, see sendText).
 func (c *Channel) call(ctx context.Context, chatID int64, method string, req tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
+	return c.callLogged(ctx, chatID, method, req, slog.LevelWarn)
+}
+
+// callQuietly is call with its retries logged at debug level only, for
+// background work whose caller logs the outcome once.
+func (c *Channel) callQuietly(ctx context.Context, chatID int64, method string, req tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
+	return c.callLogged(ctx, chatID, method, req, slog.LevelDebug)
+}
+
+// callLogged is call, logging each retry at level.
+func (c *Channel) callLogged(ctx context.Context, chatID int64, method string, req tgbotapi.Chattable, level slog.Level) (*tgbotapi.APIResponse, error) {
 	for attempt := 0; ; attempt++ {
 		if err := c.pace.wait(ctx, chatID); err != nil {
 			return nil, c.safe(method, err)
@@ -150,7 +162,7 @@ func (c *Channel) call(ctx context.Context, chatID int64, method string, req tgb
 		if !retry || attempt >= maxRetries || ctx.Err() != nil {
 			return nil, c.safe(method, err)
 		}
-		c.log.Warn("telegram: call failed, retrying", "method", method, "chat", chatID, "in", pause, "err", c.redact(err.Error()))
+		c.log.Log(ctx, level, "telegram: call failed, retrying", "method", method, "chat", chatID, "in", pause, "err", c.redact(err.Error()))
 		if err := sleep(ctx, pause); err != nil {
 			return nil, c.safe(method, err)
 		}

@@ -83,15 +83,21 @@ func TestUnauthorizedAtStart(t *testing.T) {
 }
 
 // A transport error from net/http holds the whole URL, token included.
+// New retries it until its context ends, then explains the last error.
 func TestNetworkErrorsAreRedacted(t *testing.T) {
 	srv := telegramtest.New()
 	url, token := srv.URL(), srv.Token()
 	srv.Close()
 	logs := &logBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	_, err := New(context.Background(), Config{Token: token, APIURL: url, Log: log}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	_, err := New(ctx, Config{Token: token, APIURL: url, Log: log}, nil)
 	if err == nil || errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(logs.String(), "getMe failed, retrying") {
+		t.Errorf("a network error at start was not retried:\n%s", logs)
 	}
 	if !strings.Contains(err.Error(), url) {
 		t.Errorf("error does not name the server: %v", err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -63,6 +64,15 @@ func (c *Channel) sendText(ctx context.Context, chat int64, m bot.Message) error
 			cfg.ReplyMarkup = *kb
 		}
 		sent, err := c.send(ctx, chat, "sendMessage", cfg)
+		if err != nil && m.Prompt && ctx.Err() == nil && worthAnotherTry(err) {
+			// Without the question the respondent is stuck (their answer
+			// is stored, nothing shows what comes next): one more try a
+			// little later, at the risk of showing it twice.
+			c.log.Warn("telegram: question not delivered, trying once more", "chat", chat, "in", promptRetryDelay, "err", err)
+			if sleep(ctx, promptRetryDelay) == nil {
+				sent, err = c.send(ctx, chat, "sendMessage", cfg)
+			}
+		}
 		if err != nil {
 			return err
 		}
@@ -72,6 +82,21 @@ func (c *Channel) sendText(ctx context.Context, chat int64, m bot.Message) error
 		}
 	}
 	return nil
+}
+
+// promptRetryDelay is how long a question whose sending failed waits for
+// its one more try; only its respondent waits.
+const promptRetryDelay = 2 * time.Second
+
+// worthAnotherTry tells whether a send that failed (after the retries of
+// call) may succeed later: rate limits, Telegram's server errors, the
+// network; not a refusal (blocked bot, bad request).
+func worthAnotherTry(err error) bool {
+	var tgErr *tgbotapi.Error
+	if errors.As(err, &tgErr) {
+		return tgErr.RetryAfter > 0 || tgErr.Code >= 500
+	}
+	return true
 }
 
 // retireOldPrompt removes the buttons of the chat's previous prompt when a

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -15,25 +13,38 @@ import (
 // allowedUpdates are the kinds the bot handles; Telegram drops the rest.
 var allowedUpdates = []string{"message", "edited_message", "callback_query"}
 
-// batchLimit is getUpdates' maximum.
+// batchLimit is getUpdates' maximum: also the most updates Telegram
+// shows beyond the first unconfirmed one.
 const batchLimit = 100
 
-// Run long-polls for updates until ctx is cancelled, then returns nil once
+// Run polls for updates until ctx is cancelled, then returns nil once
 // the updates in flight are finished (they get a few seconds more; updates
 // not started are left to Telegram, which delivers them again next time).
 //
-// Each batch is handled completely (stored, replies attempted) before the
-// next getUpdates acknowledges it with a higher offset, so a crash loses
-// nothing: the batch comes again and the dispatcher ignores what it has
-// seen. Run must not be called twice at the same time.
+// Polling does not wait for the updates it got (see inbox): each
+// respondent's updates are handled in order, different respondents in
+// parallel, and an update is acknowledged (the offset moves past it) only
+// once it and every update before it were handled (stored, replies
+// attempted), so a crash loses nothing: the unacknowledged updates come
+// again and the dispatcher ignores what it has applied. The command menu
+// is registered meanwhile, in the background. Run must not be called
+// twice at the same time.
 func (c *Channel) Run(ctx context.Context) error {
 	work, stop := graceContext(ctx, c.grace)
 	defer stop()
+	var menu sync.WaitGroup
+	if !c.menuSet.Load() {
+		menu.Go(func() { c.registerMenu(ctx) })
+	}
+	in := newInbox(ctx, work, c)
 	c.log.Info("telegram: polling for updates", "bot", "@"+c.Username())
 	backoff := c.minBackoff
 	refused := false
-	for ctx.Err() == nil {
-		updates, err := c.poll(ctx)
+	var last time.Time
+	for in.turn(ctx, last) == nil {
+		offset := in.offset()
+		last = time.Now()
+		updates, err := c.poll(ctx, offset)
 		if err != nil {
 			if ctx.Err() != nil {
 				break
@@ -42,26 +53,17 @@ func (c *Channel) Run(ctx context.Context) error {
 			continue
 		}
 		backoff, refused = c.minBackoff, false
-		if len(updates) == 0 {
-			continue
-		}
-		// An unfinished batch (shutdown) is not acknowledged: it comes again.
-		if c.handleBatch(ctx, work, updates) || ctx.Err() == nil {
-			c.offset = nextOffset(updates)
+		if in.admit(updates) == 0 && len(updates) > 0 && in.idle() {
+			// Only updates already handled, below the offset: Telegram
+			// does not do that, but a tight loop would be the worst answer.
+			_ = sleep(ctx, repollEvery)
 		}
 	}
-	c.confirm()
+	in.wait()
+	c.confirm(in.offset())
+	menu.Wait()
 	c.log.Info("telegram: stopped")
 	return nil
-}
-
-// nextOffset acknowledges every update of the batch.
-func nextOffset(updates []tgbotapi.Update) int {
-	next := 0
-	for _, u := range updates {
-		next = max(next, u.UpdateID+1)
-	}
-	return next
 }
 
 // graceContext is ctx without its cancellation, cancelled d after ctx is:
@@ -80,16 +82,16 @@ func graceContext(ctx context.Context, d time.Duration) (context.Context, contex
 }
 
 // poll makes one getUpdates call, cancelled with ctx.
-func (c *Channel) poll(ctx context.Context) ([]tgbotapi.Update, error) {
+func (c *Channel) poll(ctx context.Context, offset int) ([]tgbotapi.Update, error) {
 	timeout := time.Duration(c.cfg.PollTimeout)*time.Second + callTimeout
 	pctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cfg := tgbotapi.UpdateConfig{Offset: c.offset, Limit: batchLimit, Timeout: c.cfg.PollTimeout, AllowedUpdates: allowedUpdates}
+	cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: batchLimit, Timeout: c.cfg.PollTimeout, AllowedUpdates: allowedUpdates}
 	updates, err := c.with(pctx).GetUpdates(cfg)
 	if err != nil {
 		return nil, err
 	}
-	c.sentOffset = c.offset
+	c.sentOffset = offset
 	if len(updates) == 0 && c.cfg.PollTimeout == 0 {
 		// Short polling: do not hammer the server.
 		err = sleep(ctx, 200*time.Millisecond)
@@ -119,74 +121,17 @@ func (c *Channel) pause(ctx context.Context, err error, backoff time.Duration, r
 	return min(backoff*2, c.maxBackoff), refused
 }
 
-// confirm tells Telegram, on the way out, that the last handled batch is
-// done, so that it is not delivered again after a restart (which would be
+// confirm tells Telegram, on the way out, which updates are done (offset),
+// so that they are not delivered again after a restart (which would be
 // harmless, only repeating the pending questions).
-func (c *Channel) confirm() {
-	if c.offset <= c.sentOffset {
+func (c *Channel) confirm(offset int) {
+	if offset <= c.sentOffset {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 	defer cancel()
-	cfg := tgbotapi.UpdateConfig{Offset: c.offset, Limit: 1, AllowedUpdates: allowedUpdates}
+	cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: 1, AllowedUpdates: allowedUpdates}
 	if _, err := c.with(ctx).GetUpdates(cfg); err != nil {
-		c.log.Debug("telegram: could not confirm the last batch", "err", c.redact(err.Error()))
+		c.log.Debug("telegram: could not confirm the last updates", "err", c.redact(err.Error()))
 	}
-}
-
-// handleBatch handles one getUpdates batch and reports whether every
-// update was finished. Updates of one respondent run in order, different
-// respondents in parallel (at most Workers at a time).
-func (c *Channel) handleBatch(ctx, work context.Context, updates []tgbotapi.Update) bool {
-	groups, order := groupUpdates(updates)
-	sem := make(chan struct{}, c.cfg.Workers)
-	var wg sync.WaitGroup
-	var unfinished atomic.Bool
-	for _, key := range order {
-		wg.Go(func() {
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			for _, u := range groups[key] {
-				// After shutdown began, nothing new starts: Telegram keeps
-				// the rest for the next run.
-				if ctx.Err() != nil || !c.handleUpdate(work, u) {
-					unfinished.Store(true)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return !unfinished.Load()
-}
-
-// groupUpdates splits a batch by sender (a group chat counts as one),
-// keeping each one's order.
-func groupUpdates(updates []tgbotapi.Update) (map[string][]tgbotapi.Update, []string) {
-	groups := map[string][]tgbotapi.Update{}
-	var order []string
-	for _, u := range updates {
-		key := orderKey(u)
-		if _, ok := groups[key]; !ok {
-			order = append(order, key)
-		}
-		groups[key] = append(groups[key], u)
-	}
-	return groups, order
-}
-
-func orderKey(u tgbotapi.Update) string {
-	m := u.Message
-	if m == nil {
-		m = u.EditedMessage
-	}
-	switch {
-	case u.CallbackQuery != nil && u.CallbackQuery.From != nil:
-		return "user:" + strconv.FormatInt(u.CallbackQuery.From.ID, 10)
-	case m != nil && m.Chat != nil && m.Chat.Type != "private":
-		return "chat:" + strconv.FormatInt(m.Chat.ID, 10)
-	case m != nil && m.From != nil:
-		return "user:" + strconv.FormatInt(m.From.ID, 10)
-	}
-	return "update:" + strconv.Itoa(u.UpdateID)
 }

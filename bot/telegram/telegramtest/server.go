@@ -82,6 +82,7 @@ type Server struct {
 	callbacks  map[int]string // update id → callback query id
 	answers    map[string]url.Values
 	polling    int // getUpdates requests in flight
+	onPoll     func(offset int)
 }
 
 type failure struct{ code, retryAfter int }
@@ -147,6 +148,16 @@ func (s *Server) FailNext(method string, code, retryAfter int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures[method] = append(s.failures[method], failure{code, retryAfter})
+}
+
+// OnPoll makes f run at the start of every getUpdates request, with the
+// offset it carries, before anything below that offset is confirmed: a
+// test can check there what the bot must have finished by then. f runs on
+// the server's goroutine; nil removes it.
+func (s *Server) OnPoll(f func(offset int)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onPoll = f
 }
 
 // Block makes every send to chatID fail with 403, as when a user blocked

@@ -30,7 +30,11 @@ func (s *Server) getUpdates(w http.ResponseWriter, r *http.Request, call Call) {
 	s.record(&call, http.StatusOK)
 	s.mu.Lock()
 	s.polling++
+	onPoll := s.onPoll
 	s.mu.Unlock()
+	if onPoll != nil {
+		onPoll(offset)
+	}
 	defer func() {
 		s.mu.Lock()
 		s.polling--
