@@ -78,7 +78,10 @@ func (c *Client) do(req request, w io.Writer) error {
 		}
 	}
 	defer conn.Close()
-	dc := deadlineConn{Conn: conn, idle: idleTimeout}
+	// The server answers the request line at once; a process that holds
+	// the socket but does not answer (stopped, hung) must fail the command
+	// within seconds. Once the result flows, heartbeats keep it alive.
+	dc := &deadlineConn{Conn: conn, idle: requestTimeout}
 	r := bufio.NewReaderSize(dc, maxLine)
 	if err := writeLine(dc, req); err != nil {
 		// A server that refuses us may hang up before reading: its
@@ -91,6 +94,7 @@ func (c *Client) do(req request, w io.Writer) error {
 	if err := readStatus(r); err != nil {
 		return err
 	}
+	dc.idle = idleTimeout
 	if err := readFrames(r, w); err != nil {
 		return err
 	}

@@ -381,3 +381,35 @@ func TestBadRequest(t *testing.T) {
 		}
 	}
 }
+
+// A process that holds the socket but never answers (stopped with SIGSTOP,
+// hung) must fail the command within seconds, not after the idle timeout.
+func TestSilentServerFailsFast(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.db")
+	ln, err := net.Listen("unix", SocketPath(db))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // hold it open, say nothing
+		}
+	}()
+	c, err := Dial(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = c.Stats(io.Discard)
+	if err == nil {
+		t.Fatal("a silent server gave no error")
+	}
+	if d := time.Since(start); d > requestTimeout+2*time.Second {
+		t.Errorf("took %v to give up", d)
+	}
+}

@@ -190,7 +190,7 @@ func (s *server) stop() {
 }
 
 func (s *server) serveConn(conn *net.UnixConn) {
-	dc := deadlineConn{Conn: conn, idle: idleTimeout}
+	dc := &deadlineConn{Conn: conn, idle: idleTimeout}
 	bw := bufio.NewWriterSize(dc, maxFrame+8)
 	if err := s.checkConn(conn); err != nil {
 		s.log.Warn("opsock: refused", "err", err)
