@@ -12,6 +12,8 @@ import (
 	"slices"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/uclg-mewa/surveybot/conversation"
 	"github.com/uclg-mewa/surveybot/messages"
 	"github.com/uclg-mewa/surveybot/storage"
@@ -266,12 +268,10 @@ func isTerminalWriter(w io.Writer) bool {
 	if !ok {
 		return false
 	}
-	fi, err := f.Stat()
-	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
-		return false
-	}
-	null, err := os.Stat(os.DevNull)
-	return err != nil || !os.SameFile(fi, null)
+	// A terminal answers the "get terminal attributes" request; other
+	// character devices (/dev/null, /dev/full) do not.
+	_, err := unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+	return err == nil
 }
 
 // opsHandler answers export, stats and backup requests over an open
