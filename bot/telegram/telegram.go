@@ -180,8 +180,14 @@ func withDefaults(cfg Config) Config {
 	if cfg.Log == nil {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
+	setDefault(&cfg.Workers, 64)
 	if cfg.HTTPClient == nil {
-		cfg.HTTPClient = &http.Client{}
+		// Up to Workers calls run at once; the default transport keeps
+		// only 2 idle connections per host, so nearly every call would
+		// open a new connection (a TLS handshake with the real Telegram).
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = cfg.Workers + 8
+		cfg.HTTPClient = &http.Client{Transport: t}
 	}
 	if cfg.PollTimeout == 0 {
 		cfg.PollTimeout = defaultPollTimeout
@@ -193,7 +199,6 @@ func withDefaults(cfg Config) Config {
 	setDefault(&cfg.ChatRate, 1)
 	setDefault(&cfg.GlobalBurst, 30)
 	setDefault(&cfg.ChatBurst, 5)
-	setDefault(&cfg.Workers, 64)
 	return cfg
 }
 
