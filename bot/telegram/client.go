@@ -183,7 +183,7 @@ func (c *Channel) retryPause(method string, err error, attempt int) (time.Durati
 	} else if !idempotent(method) || errors.Is(err, context.Canceled) {
 		return 0, false
 	}
-	return minRetryPause << attempt, true
+	return jitter(minRetryPause << attempt), true
 }
 
 func idempotent(method string) bool {
