@@ -21,9 +21,9 @@
 // respondent's state, the change, the write of the new state and the record
 // of the update key all commit together or not at all. A crash therefore
 // never leaves an answer stored without its update being marked as done (or
-// the reverse), and an update delivered twice is applied once. Apply goes
-// through bbolt's Batch, so events of different respondents arriving at the
-// same time share one commit (one fsync).
+// the reverse), and an update delivered twice is applied once. Events of
+// different respondents arriving while a commit is syncing share the next
+// commit (one fsync), without waiting on a timer (see group).
 //
 // Only one process can hold the file. A second open, from this process or
 // another, fails within [Options.LockTimeout] with an error matching
@@ -54,15 +54,6 @@ const SchemaVersion = 1
 // DefaultLockTimeout is how long Open waits for the file lock when
 // Options.LockTimeout is zero.
 const DefaultLockTimeout = 3 * time.Second
-
-// maxBatchDelay is how long bbolt's Batch waits for more callers before it
-// commits. Each commit costs one fsync (≈0.35 ms on this machine: 2,700–3,000
-// sequential fsync'd transactions/s). The default 10 ms grouped 64 writers
-// into only ≈5,500 tx/s, because callers mostly sat waiting on the timer,
-// whereas 1 ms reached ≈34,000/s, close to NoSync (≈35,000–39,000/s). The
-// delay is also added latency for a lone writer (one respondent typing),
-// so 2 ms keeps that unnoticeable while still grouping a burst of events.
-const maxBatchDelay = 2 * time.Millisecond
 
 const metaSchemaKey = "schema_version"
 
@@ -104,6 +95,7 @@ type Store struct {
 	db       *bolt.DB
 	path     string
 	readOnly bool
+	group    group // commits concurrent Apply calls together
 }
 
 // Open opens (creating it with mode 0600 if needed) the database at path,
@@ -119,17 +111,18 @@ func Open(path string, opt Options) (s *Store, err error) {
 // guard turns a panic (or a fault on the memory map) that bbolt raises on a
 // damaged file into an ErrCorrupt error: an operator must get a sentence,
 // not a stack trace, and a bot must not crash-loop on one bad page. Every
-// transaction runs under it. It cannot reach bbolt's own goroutines (a
-// batch commit, Check): the command checks a file in a child process
-// before it serves from it.
+// transaction runs under it. It cannot reach bbolt's own goroutines (its
+// Check): the command checks a file in a child process before it serves
+// from it.
 func guard(path string, err *error) {
 	if p := recover(); p != nil {
 		*err = &corruptError{path: path, cause: fmt.Sprint(p)}
 	}
 }
 
-// view, update and batch run a transaction with panics on a damaged file
-// turned into errors (see guard).
+// view and update run a transaction with panics on a damaged file turned
+// into errors (see guard); batch shares a transaction with concurrent
+// callers (see group), committed through update.
 func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
 	defer faultsPanic()()
 	defer guard(s.path, &err)
@@ -143,9 +136,7 @@ func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
 }
 
 func (s *Store) batch(fn func(*bolt.Tx) error) (err error) {
-	defer faultsPanic()()
-	defer guard(s.path, &err)
-	return s.db.Batch(fn)
+	return s.group.do(fn, s.commitGroup)
 }
 
 // faultsPanic makes a fault on the memory map a recoverable panic in this
@@ -182,7 +173,6 @@ func open(path string, opt Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	db.MaxBatchDelay = maxBatchDelay
 
 	s := &Store{db: db, path: path, readOnly: opt.ReadOnly}
 	if err := s.init(); err != nil {
@@ -299,7 +289,7 @@ func get(b *bolt.Bucket, key []byte, st *conversation.State) (bool, error) {
 // arguments (a different non-empty value is an error), and LastUpdate is set
 // to updateKey when that is not empty.
 //
-// Apply uses bbolt's Batch: fn may run more than once (each time on a fresh
+// Apply commits together with concurrent callers: fn may run more than once (each time on a fresh
 // copy of the stored state), so it must be deterministic and free of side
 // effects outside st. The returned state is the one committed.
 func (s *Store) Apply(surveyID, respondent, updateKey string, now time.Time, fn func(st *conversation.State) error) (st conversation.State, dup bool, err error) {

@@ -15,14 +15,14 @@ import (
 // calibration is what bbolt alone does on this disk.
 type calibration struct {
 	SeqPerSec   float64 `json:"seq_fsync_tx_per_s"`   // sequential fsync'd Update
-	BatchPerSec float64 `json:"batch_fsync_tx_per_s"` // Batch from 64 goroutines, MaxBatchDelay 2 ms (as storage uses)
+	BatchPerSec float64 `json:"batch_fsync_tx_per_s"` // bbolt Batch from 64 goroutines, MaxBatchDelay 2 ms (a reference for grouping)
 }
 
 // calibrate measures, in a temporary file in dir (the database's
 // directory, so the same disk), the rate of sequential fsync'd bbolt
 // Update transactions writing one ~600-byte record each (the size of a
-// stored response), and of Batch transactions from 64 goroutines with
-// storage's MaxBatchDelay of 2 ms.
+// stored response), and, for reference, of bbolt Batch transactions from
+// 64 goroutines with a MaxBatchDelay of 2 ms.
 func calibrate(dir string, d time.Duration) (calibration, error) {
 	var c calibration
 	f, err := os.CreateTemp(dir, "surveyload-calibrate-*.db")
