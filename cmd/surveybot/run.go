@@ -46,6 +46,7 @@ func cmdRun(ctx context.Context, env *cliEnv, args []string) error {
 	if token == "" && !waOn {
 		return &exitError{code: 2, msg: noChannel}
 	}
+	tuneGC(env.getenv)
 	sv, err := loadSurvey(c.survey)
 	if err != nil {
 		return err
