@@ -391,7 +391,9 @@ func (s *Store) Put(st conversation.State) error {
 // Each calls fn for every stored response of surveyID, in respondent order
 // (byte order of the respondent id), inside one read transaction, so it sees
 // one consistent snapshot. fn gets its own copy. Each stops at the first
-// error and returns it unchanged.
+// error and returns it unchanged. Records are decoded on several
+// goroutines ahead of fn (see eachDecoded); fn itself is called from one
+// goroutine at a time, in order.
 //
 // fn must not write to the store (Apply, Put, ...) and wait for it: a write
 // that grows the file waits for open read transactions, this one included.
@@ -405,17 +407,7 @@ func (s *Store) Each(surveyID string, fn func(conversation.State) error) error {
 		if b == nil {
 			return nil
 		}
-		c := b.Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			var st conversation.State
-			if err := json.Unmarshal(v, &st); err != nil {
-				return fmt.Errorf("storage: decode response %q: %w", k, err)
-			}
-			if err := fn(st); err != nil {
-				return err
-			}
-		}
-		return nil
+		return eachDecoded(s.path, b.Cursor(), prefix, fn)
 	})
 }
 
