@@ -99,6 +99,7 @@ var en = map[string]string{
 	"cmd.invite":      "Create an invitation link",
 
 	"console.bye":        "Your answers so far are saved. Run the same command again to continue where you stopped.",
+	"console.bye_done":   "Your response is submitted. Thank you!",
 	"group.private_only": "I only run surveys in a private chat: open a private chat with me and send /start.",
 
 	// Buttons.

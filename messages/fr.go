@@ -88,6 +88,7 @@ var fr = map[string]string{
 	"cmd.invite":      "Créer un lien d'invitation",
 
 	"console.bye":        "Vos réponses sont enregistrées. Relancez la même commande pour reprendre là où vous vous êtes arrêté.",
+	"console.bye_done":   "Votre réponse est envoyée. Merci !",
 	"group.private_only": "Je ne mène les enquêtes qu'en conversation privée : ouvrez une conversation privée avec moi et envoyez /start.",
 
 	"button.yes":  "Oui",

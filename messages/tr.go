@@ -88,6 +88,7 @@ var tr = map[string]string{
 	"cmd.invite":      "Davet bağlantısı oluştur",
 
 	"console.bye":        "Şimdiye kadarki cevaplarınız kaydedildi. Kaldığınız yerden devam etmek için aynı komutu yeniden çalıştırın.",
+	"console.bye_done":   "Yanıtınız gönderildi. Teşekkürler!",
 	"group.private_only": "Anketleri yalnızca özel sohbette yürütüyorum: benimle özel bir sohbet açın ve /start gönderin.",
 
 	"button.yes":  "Evet",

@@ -93,13 +93,19 @@ func readLine(r *bufio.Reader) (string, error) {
 	}
 }
 
-// bye says that everything is saved and how to come back.
+// bye says that everything is saved and how to come back, or, once the
+// response is submitted, thanks.
 func (c *chat) bye() {
-	lang := messages.Default
-	if st, ok, err := c.d.State(c.respondent); err == nil && ok && st.Language != "" {
-		lang = st.Language
+	lang, key := messages.Default, "console.bye"
+	if st, ok, err := c.d.State(c.respondent); err == nil && ok {
+		if st.Language != "" {
+			lang = st.Language
+		}
+		if st.Status() == conversation.StatusComplete {
+			key = "console.bye_done"
+		}
 	}
-	fmt.Fprintf(c.out, "\n\n%s\n", messages.Get(lang, "console.bye"))
+	fmt.Fprintf(c.out, "\n\n%s\n", messages.Get(lang, key))
 }
 
 // ParseLine turns a typed line into an event: "/cmd arg" is a command,

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"github.com/uclg-mewa/surveybot/messages"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -82,6 +83,10 @@ func TestChatWholeSurveyThenExport(t *testing.T) {
 	}
 	if !strings.Contains(tail(out, 300), "شكر") { // "thank you", after the review
 		t.Errorf("no thanks at the end:\n%s", tail(out, 600))
+	}
+	// Leaving after Submit is not "continue where you stopped".
+	if !strings.Contains(tail(out, 200), messages.Get("ar", "console.bye_done")) || strings.Contains(out, messages.Get("ar", "console.bye")) {
+		t.Errorf("goodbye after submitting:\n%s", tail(out, 300))
 	}
 	csvOut, errOut, code := runBin(t, "", "export", "--format", "csv", "--db", db)
 	if code != 0 {
