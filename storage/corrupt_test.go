@@ -5,6 +5,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -76,6 +77,9 @@ func useDamaged(t *testing.T, path string) bool {
 		note := func(err error) {
 			if err != nil {
 				failed = true
+				if strings.Contains(err.Error(), "runtime error") || strings.Contains(err.Error(), "nil pointer") {
+					t.Errorf("%s: Go internals in an operator's message: %v", path, err)
+				}
 			}
 		}
 		s, err := Open(path, Options{LockTimeout: time.Second})

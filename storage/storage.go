@@ -37,6 +37,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -116,7 +117,13 @@ func Open(path string, opt Options) (s *Store, err error) {
 // from it.
 func guard(path string, err *error) {
 	if p := recover(); p != nil {
-		*err = &corruptError{path: path, cause: fmt.Sprint(p)}
+		cause := fmt.Sprint(p)
+		if _, ok := p.(runtime.Error); ok {
+			// "invalid memory address or nil pointer dereference" tells an
+			// operator nothing; what happened is a page that makes no sense.
+			cause = "a page cannot be read"
+		}
+		*err = &corruptError{path: path, cause: cause}
 	}
 }
 
@@ -157,6 +164,19 @@ func (e *corruptError) Error() string {
 
 func (e *corruptError) Unwrap() error { return ErrCorrupt }
 
+// notDatabaseError is a file whose header bbolt does not recognise: another
+// kind of file given as --db, or a database whose header pages are damaged.
+type notDatabaseError struct {
+	path  string
+	cause error
+}
+
+func (e *notDatabaseError) Error() string {
+	return fmt.Sprintf("%s is not a surveybot database, or its header is damaged (%v): check --db; if it is your database, move it away and restore a copy made with `surveybot backup`", e.path, e.cause)
+}
+
+func (e *notDatabaseError) Unwrap() []error { return []error{ErrCorrupt, e.cause} }
+
 func open(path string, opt Options) (*Store, error) {
 	timeout := opt.LockTimeout
 	if timeout <= 0 {
@@ -170,6 +190,9 @@ func open(path string, opt Options) (*Store, error) {
 	if err != nil {
 		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, &lockedError{path: path}
+		}
+		if errors.Is(err, berrors.ErrInvalid) || errors.Is(err, berrors.ErrChecksum) || errors.Is(err, berrors.ErrVersionMismatch) {
+			return nil, &notDatabaseError{path: path, cause: err}
 		}
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}

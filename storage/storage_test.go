@@ -498,8 +498,8 @@ func TestNotADatabase(t *testing.T) {
 	if s, err := Open(path, Options{}); err == nil {
 		s.Close()
 		t.Fatal("Open accepted a non-database file")
-	} else if !strings.Contains(err.Error(), path) {
-		t.Errorf("err = %v", err)
+	} else if !strings.Contains(err.Error(), path) || !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "surveybot backup") {
+		t.Errorf("err = %v, want the path, ErrCorrupt and what to do", err)
 	}
 	if b, _ := os.ReadFile(path); !bytes.HasPrefix(b, []byte("id: smart-cities")) {
 		t.Error("Open changed a non-database file")
