@@ -96,10 +96,26 @@ func yamlProblem(err error) Problem {
 		if n, after, ok := strings.Cut(rest, ": "); ok {
 			if v, err := strconv.Atoi(n); err == nil {
 				line, msg = v, after
+				if zeroBasedLine(msg) {
+					line++
+				}
 			}
 		}
 	}
 	return Problem{line, 1, "YAML: " + msg}
+}
+
+// zeroBasedLine reports the yaml.v3 (v3.0.1) errors whose line number is
+// one too low: the parser's errors, which it reports with the 0-based line
+// of their mark (only scanner errors get the +1), and the tab-indentation
+// error, which names the line where the scalar before the tab began.
+func zeroBasedLine(msg string) bool {
+	for _, p := range []string{"did not find expected", "found undefined tag handle", "found duplicate %TAG directive", "found incompatible YAML document", "found a tab character that violates indentation"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkShape refuses aliases and deep nesting before any decoding.

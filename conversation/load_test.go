@@ -148,3 +148,31 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// Syntax errors point at the line that holds the mistake (yaml.v3 numbers
+// some of them from 0).
+func TestLoadSyntaxErrorLines(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		line      int
+	}{
+		{"mapping value in a value", "id: x\nversion: 1\nlanguages: a: b\ntitle: t\n", 3},
+		{"bad indentation", "id: x\nversion: 1\nq:\n  - a\n b: 2\n", 5},
+		{"sequence item in a mapping", "id: x\nversion: 1\ntitle: t\n- a\n", 4},
+		{"tab indentation", "id: x\nversion: 1\n\tlanguages: [en]\ntitle: t\n", 3},
+		{"unclosed [", "id: x\nversion: 1\nlanguages: [en\ntitle: t\nfoo: bar\n", 3},
+		{"unclosed {", "id: x\nversion: 1\ntitle: {a: 1\n", 3},
+		{"unclosed quote", "id: x\nversion: 1\ntitle: \"abc\nx: 1\n", 3},
+		{"after blank lines", "id: x\n\nversion: 1\n\n\ntitle: t\n  bad: 1\n", 7},
+	} {
+		_, err := Load([]byte(c.src))
+		var ps Problems
+		if !errors.As(err, &ps) || len(ps) != 1 || !strings.HasPrefix(ps[0].Msg, "YAML: ") {
+			t.Errorf("%s: %v, want one YAML problem", c.name, err)
+			continue
+		}
+		if ps[0].Line != c.line {
+			t.Errorf("%s: line %d (%s), want %d", c.name, ps[0].Line, ps[0].Msg, c.line)
+		}
+	}
+}
