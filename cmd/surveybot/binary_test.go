@@ -147,6 +147,11 @@ func TestValidate(t *testing.T) {
 			t.Errorf("validate output lacks %q:\n%s", want, out)
 		}
 	}
+	missing := filepath.Join(t.TempDir(), "nope.yaml")
+	out, errOut, code := runBin(t, "", "validate", missing)
+	if code != 1 || out != "" || !strings.HasPrefix(errOut, "surveybot: cannot read survey file: open "+missing) {
+		t.Errorf("missing file: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
 }
 
 func TestBrokenSurveyFileIsAClearError(t *testing.T) {

@@ -96,7 +96,8 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.usage)
 	}
 	fmt.Fprintln(w, "\nenvironment: SURVEYBOT_DB, SURVEYBOT_SURVEY, TELEGRAM_BOT_TOKEN, TELEGRAM_API_URL,")
-	fmt.Fprintln(w, "  WHATSAPP_ENABLED, SURVEYBOT_WHATSAPP_DB, SURVEYBOT_COORDINATORS")
+	fmt.Fprintln(w, "  SURVEYBOT_TELEGRAM_RATE, SURVEYBOT_TELEGRAM_CHAT_RATE, WHATSAPP_ENABLED, WHATSAPP_POLLS,")
+	fmt.Fprintln(w, "  SURVEYBOT_WHATSAPP_DB, SURVEYBOT_COORDINATORS, SURVEYBOT_REMIND_AFTER (see README.md)")
 }
 
 // common holds the flags every command takes.

@@ -26,7 +26,7 @@ func loadSurvey(path string) (*conversation.Survey, error) {
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, &exitError{code: 1, msg: fmt.Sprintf("cannot read survey file: %v", err)}
+		return nil, fmt.Errorf("cannot read survey file: %w", err)
 	}
 	sv, err := conversation.Load(data)
 	if err != nil {
