@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -184,7 +185,16 @@ func (d *Dispatcher) coordinatorHelp(in Inbound) ([]Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(msgs, extra), nil
+	// The coordinator commands go with the help, before the question the
+	// engine asks again.
+	at := len(msgs)
+	for i, m := range msgs {
+		if m.Prompt {
+			at = i
+			break
+		}
+	}
+	return slices.Insert(msgs, at, extra), nil
 }
 
 // language is the sender's language for replies outside the engine: the

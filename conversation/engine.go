@@ -395,11 +395,23 @@ func (r *step) command(ev Event) {
 			o.Items = r.reviewItems() // "review them with /status"
 		}
 		r.say(o)
+		r.promptAgain()
 	case CmdHelp:
 		r.say(Output{Kind: OutHelp})
+		r.promptAgain()
 	default:
 		r.notice(NoticeUnknownCommand, "command", ev.Command)
 		r.say(Output{Kind: OutHelp})
+		r.promptAgain()
+	}
+}
+
+// promptAgain repeats the pending prompt after an aside (/help, /status),
+// so that the respondent is not left without a question, on a text-only
+// channel above all. A submitted response has nothing pending.
+func (r *step) promptAgain() {
+	if r.s.Phase != PhaseComplete {
+		r.prompt()
 	}
 }
 

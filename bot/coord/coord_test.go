@@ -124,8 +124,8 @@ func TestCoordinatorWithoutResponse(t *testing.T) {
 		t.Errorf("Turkish coordinator: %q", m.Text)
 	}
 	help = h.command(coordTG, "help", "")
-	if len(help) != 2 || help[1].Text != messages.Get("tr", "coord.help") {
-		t.Errorf("coordinator-respondent /help = %q", joined(help))
+	if len(help) != 3 || help[0].Text != messages.Get("tr", "help.text") || help[1].Text != messages.Get("tr", "coord.help") || !help[2].Prompt {
+		t.Errorf("coordinator-respondent /help = %q, want the help, the coordinator commands, the question again", joined(help))
 	}
 }
 

@@ -251,9 +251,12 @@ func TestCommandSuffixOfThisBotInPrivateChat(t *testing.T) {
 		t.Fatalf("phase %s", st.Phase)
 	}
 	h.tap(user, "English")
+	before := len(h.srv.Messages(user))
 	h.send(user, "/HELP")
-	if last, _ := h.srv.LastMessage(user); last.Text != messages.Get("en", "help.text") {
-		t.Errorf("help: %q", last.Text)
+	// The help, then the question again (it is not answered yet).
+	msgs := h.srv.Messages(user)[before:]
+	if len(msgs) != 2 || msgs[0].Text != messages.Get("en", "help.text") || !strings.Contains(msgs[1].Text, "municipality") {
+		t.Errorf("after /HELP: %+v", msgs)
 	}
 }
 
