@@ -446,3 +446,22 @@ func TestRepeatedQuestionRetiresOldButtons(t *testing.T) {
 		t.Errorf("the first copy still has buttons: %v", labels(old))
 	}
 }
+
+// A refused answer to a text question repeats it with no call to remove
+// buttons it never had (Telegram refuses such an edit as "not modified").
+func TestRepeatedTextQuestionMakesNoEmptyEdit(t *testing.T) {
+	h := newHarness(t, nil)
+	h.start()
+	const user = 3102
+	h.send(user, "/start")
+	h.tap(user, "English") // the municipality: a text question
+	before := len(h.srv.Calls("editMessageReplyMarkup"))
+	h.settle(h.srv.SendSticker(user))
+	h.send(user, strings.Repeat("x", 5000))
+	if again, _ := h.srv.LastMessage(user); !strings.Contains(again.Text, "municipality") {
+		t.Fatalf("the question was not repeated: %q", again.Text)
+	}
+	if n := len(h.srv.Calls("editMessageReplyMarkup")) - before; n != 0 {
+		t.Errorf("%d editMessageReplyMarkup calls for a question without buttons", n)
+	}
+}

@@ -78,7 +78,7 @@ func (c *Channel) sendText(ctx context.Context, chat int64, m bot.Message) error
 		}
 		if last && m.Prompt && m.Seq > 0 {
 			c.retireOldPrompt(ctx, chat)
-			c.prompts.put(promptRec{chat: chat, seq: m.Seq, msgID: sent.MessageID, text: part})
+			c.prompts.put(promptRec{chat: chat, seq: m.Seq, msgID: sent.MessageID, text: part, buttons: kb != nil})
 		}
 	}
 	return nil
@@ -106,8 +106,8 @@ func worthAnotherTry(err error) bool {
 // the other. A failure only leaves buttons that answer "earlier question".
 func (c *Channel) retireOldPrompt(ctx context.Context, chat int64) {
 	rec, ok := c.prompts.get(chat)
-	if !ok {
-		return
+	if !ok || !rec.buttons {
+		return // a text question has no buttons to remove (Telegram would answer "not modified")
 	}
 	none := tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
 	edit := tgbotapi.NewEditMessageReplyMarkup(chat, rec.msgID, none)

@@ -9,10 +9,11 @@ import (
 // so that a typed answer can edit it ("✓ ...", buttons removed) and a
 // toggled choice can redraw its buttons.
 type promptRec struct {
-	chat  int64
-	seq   int
-	msgID int
-	text  string
+	chat    int64
+	seq     int
+	msgID   int
+	text    string
+	buttons bool // sent with an inline keyboard
 }
 
 // promptCache remembers the last prompt per chat, least recently used
