@@ -24,12 +24,12 @@ const eachChunk = 64
 const maxRecord = 16 << 20
 
 // chunk is a run of consecutive records: copied from the file by the
-// cursor, decoded by a worker, handed to fn by the consumer.
+// cursor, decoded by a worker, handed to fn by the caller.
 type chunk struct {
 	keys, vals [][]byte
 	states     []conversation.State
 	err        error         // the first record that failed to decode
-	done       chan struct{} // closed once decoded
+	done       chan struct{} // closed once decoded (or abandoned)
 }
 
 func (c *chunk) decode() {
@@ -43,21 +43,23 @@ func (c *chunk) decode() {
 	}
 }
 
-// eachDecoded calls fn on every record under prefix, in key order.
+// eachDecoded calls fn on every record under prefix, in key order, on the
+// calling goroutine.
 //
 // An export of 100,000 responses is mostly JSON decoding (about 80% of its
 // CPU), so the records are decoded on GOMAXPROCS goroutines while fn (the
-// CSV or XLSX writer) works on the ones before. The cursor stays on the
-// calling goroutine, which runs under the damaged-file guard of view, and
-// copies each record out of the memory map, so the other goroutines touch
-// only ordinary memory. At most a few chunks are in flight at once: memory
-// stays flat whatever the number of records.
+// CSV or XLSX writer) works on the ones before. One goroutine walks the
+// cursor and copies each record out of the memory map (with the same
+// damaged-file guard as view), so the decoders touch only ordinary
+// memory. At most a few chunks are in flight: memory stays flat whatever
+// the number of records. However fn ends (an error, a panic,
+// runtime.Goexit), the goroutines are stopped and waited for before
+// eachDecoded returns, and so before the read transaction ends.
 func eachDecoded(path string, c *bolt.Cursor, prefix []byte, fn func(conversation.State) error) error {
 	workers := runtime.GOMAXPROCS(0)
 	work := make(chan *chunk)
 	order := make(chan *chunk, 2*workers)
 	stop := make(chan struct{})
-	var stopOnce sync.Once
 
 	var wg sync.WaitGroup
 	for range workers {
@@ -68,19 +70,39 @@ func eachDecoded(path string, c *bolt.Cursor, prefix []byte, fn func(conversatio
 			}
 		})
 	}
-	var fnErr error
-	var fnPanic any
-	consumed := make(chan struct{})
-	go func() {
-		defer close(consumed)
-		fnPanic, fnErr = consume(order, fn)
-		if fnErr != nil || fnPanic != nil {
-			stopOnce.Do(func() { close(stop) })
+	var walkErr error // read once order is closed
+	wg.Go(func() {
+		defer close(work)
+		defer close(order)
+		walkErr = walk(path, c, prefix, order, work, stop)
+	})
+	defer func() {
+		close(stop)
+		for ch := range order { // let the walk end; its chunks are dropped
+			<-ch.done
 		}
-		for range order { // let the cursor finish its last send
-		}
+		wg.Wait()
 	}()
 
+	for ch := range order {
+		<-ch.done
+		for _, st := range ch.states {
+			if err := callEach(fn, st); err != nil {
+				return err
+			}
+		}
+		if ch.err != nil {
+			return ch.err
+		}
+	}
+	return walkErr
+}
+
+// walk sends the records under prefix in chunks, each to order (the
+// caller's queue) and then to work (the decoders), until the end or stop.
+func walk(path string, c *bolt.Cursor, prefix []byte, order, work chan<- *chunk, stop <-chan struct{}) (err error) {
+	defer faultsPanic()()
+	defer guard(path, &err)
 	send := func(ch *chunk) bool {
 		select {
 		case order <- ch:
@@ -91,22 +113,10 @@ func eachDecoded(path string, c *bolt.Cursor, prefix []byte, fn func(conversatio
 		case work <- ch:
 			return true
 		case <-stop:
-			close(ch.done) // never decoded; the consumer has stopped reading
+			close(ch.done) // never decoded: nobody will read it
 			return false
 		}
 	}
-	// On a damaged page the cursor panics here (view turns that into an
-	// error); the goroutines must end all the same.
-	finished := false
-	defer func() {
-		if !finished {
-			stopOnce.Do(func() { close(stop) })
-			close(order)
-			close(work)
-			wg.Wait()
-			<-consumed
-		}
-	}()
 	ch := &chunk{done: make(chan struct{})}
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(v) > maxRecord {
@@ -115,41 +125,26 @@ func eachDecoded(path string, c *bolt.Cursor, prefix []byte, fn func(conversatio
 		ch.keys = append(ch.keys, bytes.Clone(k))
 		ch.vals = append(ch.vals, bytes.Clone(v))
 		if len(ch.vals) == eachChunk {
-			sent := send(ch)
-			ch = &chunk{done: make(chan struct{})}
-			if !sent {
-				break
+			if !send(ch) {
+				return nil
 			}
+			ch = &chunk{done: make(chan struct{})}
 		}
 	}
 	if len(ch.vals) > 0 {
 		send(ch)
 	}
-	finished = true
-	close(order)
-	close(work)
-	wg.Wait()
-	<-consumed
-	if fnPanic != nil {
-		panic(fnPanic) // as if fn had run here: view's guard sees it
-	}
-	return fnErr
+	return nil
 }
 
-// consume hands the decoded records to fn in order, until the first error
-// (of decoding or of fn) or a panic in fn.
-func consume(order <-chan *chunk, fn func(conversation.State) error) (panicked any, err error) {
-	defer func() { panicked = recover() }()
-	for ch := range order {
-		<-ch.done
-		for _, st := range ch.states {
-			if err := fn(st); err != nil {
-				return nil, err
-			}
+// callEach calls fn, turning a panic into an error: it is a bug in the
+// caller's function, not damage in the file (which is what a panic that
+// reaches view's guard would be taken for).
+func callEach(fn func(conversation.State) error, st conversation.State) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("storage: the function given to Each panicked: %v", p)
 		}
-		if ch.err != nil {
-			return nil, ch.err
-		}
-	}
-	return nil, nil
+	}()
+	return fn(st)
 }

@@ -114,8 +114,8 @@ func TestEachFnPanic(t *testing.T) {
 		}
 		return nil
 	})
-	if err == nil || !strings.Contains(err.Error(), "bug in a writer") {
-		t.Errorf("Each: %v, want the panic as an error", err)
+	if err == nil || !strings.Contains(err.Error(), "bug in a writer") || errors.Is(err, ErrCorrupt) {
+		t.Errorf("Each: %v, want the panic as an error that does not blame the file", err)
 	}
 	// The store still works.
 	if n, err := s.Count(survey); n != 500 || err != nil {
@@ -139,5 +139,58 @@ func TestEachRefusesImpossibleRecord(t *testing.T) {
 	err := s.Each(survey, func(conversation.State) error { calls++; return nil })
 	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "t:00005") {
 		t.Errorf("Each: %v after %d calls, want ErrCorrupt naming t:00005", err, calls)
+	}
+}
+
+// runtime.Goexit in fn (t.Fatal in a test) ends the caller's goroutine, as
+// it would without Each; the decoders all end too, and the store is
+// usable after.
+func TestEachFnGoexit(t *testing.T) {
+	s, _ := openTemp(t, Options{NoSync: true})
+	fillN(t, s, 3000)
+	noLeak(t)
+	done := make(chan struct{})
+	returned := false
+	go func() {
+		defer close(done)
+		calls := 0
+		s.Each(survey, func(conversation.State) error {
+			if calls++; calls == 10 {
+				runtime.Goexit()
+			}
+			return nil
+		})
+		returned = true
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Each hung after runtime.Goexit in fn")
+	}
+	if returned {
+		t.Error("Each returned although fn ended its goroutine")
+	}
+	if err := s.Put(conversation.State{Respondent: "t:new", SurveyID: survey}); err != nil {
+		t.Errorf("Put after: %v", err)
+	}
+}
+
+// What Each would refuse as damaged cannot be written in the first place.
+func TestOversizedResponseRefusedOnWrite(t *testing.T) {
+	s, _ := openTemp(t, Options{NoSync: true})
+	huge := strings.Repeat("x", maxRecord)
+	err := s.Put(conversation.State{Respondent: "t:1", SurveyID: survey, Answers: map[string]conversation.Answer{"q": {Value: huge}}})
+	if err == nil {
+		t.Error("Put stored a response over maxRecord")
+	}
+	_, _, err = s.Apply(survey, "t:2", "u", t0, answer("q", huge, t0))
+	if err == nil {
+		t.Error("Apply stored a response over maxRecord")
+	}
+	if n, err := s.Count(survey); n != 0 || err != nil {
+		t.Errorf("Count = %d, %v", n, err)
+	}
+	if err := s.Each(survey, func(conversation.State) error { return nil }); err != nil {
+		t.Errorf("Each after: %v", err)
 	}
 }

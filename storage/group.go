@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"sync"
 
 	bolt "go.etcd.io/bbolt"
@@ -54,16 +55,39 @@ func (g *group) do(fn func(*bolt.Tx) error, commit func([]*groupCall)) error {
 	calls := g.queue
 	g.queue = nil
 	g.mu.Unlock()
-	commit(calls) // holds c: its result is ready afterwards
-
-	g.mu.Lock()
-	if len(g.queue) == 0 {
-		g.leading = false
-	} else {
-		g.queue[0].lead <- struct{}{}
-	}
-	g.mu.Unlock()
+	g.commitAndPass(calls, commit) // holds c: its result is ready afterwards
 	return <-c.res
+}
+
+// errAbandoned answers the calls of a commit whose goroutine ended inside
+// a function (runtime.Goexit: a test's t.Fatal, say).
+var errAbandoned = errors.New("storage: the write was abandoned: a function of its group ended its goroutine")
+
+// commitAndPass commits calls, then hands the lead on or stands down. It
+// does so even if a function ends the goroutine (runtime.Goexit), which
+// would otherwise leave the group led by nobody and every later write
+// waiting for ever.
+func (g *group) commitAndPass(calls []*groupCall, commit func([]*groupCall)) {
+	finished := false
+	defer func() {
+		if !finished {
+			for _, c := range calls {
+				select {
+				case c.res <- errAbandoned: // unless already answered
+				default:
+				}
+			}
+		}
+		g.mu.Lock()
+		if len(g.queue) == 0 {
+			g.leading = false
+		} else {
+			g.queue[0].lead <- struct{}{}
+		}
+		g.mu.Unlock()
+	}()
+	commit(calls)
+	finished = true
 }
 
 // commitGroup is the commit for group.do: one transaction runs every

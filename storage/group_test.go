@@ -3,6 +3,8 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -166,5 +168,67 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not reached in 5 s")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+// A panic in one caller's function fails that call alone, and is not taken
+// for a damaged file; the calls committed with it are stored.
+func TestGroupPanicStaysWithItsCaller(t *testing.T) {
+	s, _ := openTemp(t, Options{})
+	const n = 32
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			r := fmt.Sprintf("telegram:%03d", i)
+			for j := range 5 {
+				_, _, err := s.Apply(survey, r, fmt.Sprintf("%s/%d", r, j), t0, func(st *conversation.State) error {
+					if i == 0 {
+						panic("engine bug")
+					}
+					return answer("country", r, t0)(st)
+				})
+				switch {
+				case i == 0 && (err == nil || !strings.Contains(err.Error(), "engine bug") || errors.Is(err, ErrCorrupt)):
+					t.Errorf("the panicking call: %v", err)
+				case i != 0 && err != nil:
+					t.Errorf("%s, committed with a panicking call: %v", r, err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if c, err := s.Count(survey); c != n-1 || err != nil {
+		t.Errorf("Count = %d, %v; want %d", c, err, n-1)
+	}
+}
+
+// runtime.Goexit inside an Apply function ends that goroutine, but the
+// store goes on: later writes neither hang nor fail.
+func TestGroupSurvivesGoexit(t *testing.T) {
+	s, _ := openTemp(t, Options{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.Apply(survey, "telegram:1", "", t0, func(*conversation.State) error {
+			runtime.Goexit()
+			return nil
+		})
+	}()
+	<-done
+	result := make(chan error, 1)
+	go func() {
+		_, _, err := s.Apply(survey, "telegram:2", "u2", t0, answer("country", "Oman", t0))
+		result <- err
+	}()
+	select {
+	case err := <-result:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Apply hung after another Apply's function called runtime.Goexit")
+	}
+	if _, found, _ := s.Load(survey, "telegram:1"); found {
+		t.Error("the abandoned write was stored")
 	}
 }

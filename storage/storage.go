@@ -153,6 +153,31 @@ func faultsPanic() func() {
 	return func() { debug.SetPanicOnFault(old) }
 }
 
+// encode is a response as stored. One larger than maxRecord is refused
+// here, since Each would take it for a damaged record.
+func encode(st *conversation.State) ([]byte, error) {
+	data, err := json.Marshal(st)
+	if err != nil {
+		return nil, fmt.Errorf("storage: encode response: %w", err)
+	}
+	if len(data) > maxRecord {
+		return nil, fmt.Errorf("storage: response of %s is %d bytes, more than the %d a response may have", st.Respondent, len(data), maxRecord)
+	}
+	return data, nil
+}
+
+// callApply calls an Apply function, turning a panic into an error of
+// that call alone: a bug in the caller's function must neither fail the
+// other calls committed with it nor pass for a damaged file.
+func callApply(fn func(*conversation.State) error, st *conversation.State) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("storage: the function given to Apply panicked: %v", p)
+		}
+	}()
+	return fn(st)
+}
+
 // ErrCorrupt matches the error Open returns for a damaged database file.
 var ErrCorrupt = errors.New("database file is damaged")
 
@@ -339,7 +364,7 @@ func (s *Store) Apply(surveyID, respondent, updateKey string, now time.Time, fn 
 		if _, err := get(responses, key, &st); err != nil {
 			return err
 		}
-		if err := fn(&st); err != nil {
+		if err := callApply(fn, &st); err != nil {
 			return err
 		}
 		if st.Respondent == "" {
@@ -355,9 +380,9 @@ func (s *Store) Apply(surveyID, respondent, updateKey string, now time.Time, fn 
 		if updateKey != "" {
 			st.LastUpdate = updateKey
 		}
-		data, err := json.Marshal(&st)
+		data, err := encode(&st)
 		if err != nil {
-			return fmt.Errorf("storage: encode response: %w", err)
+			return err
 		}
 		if err := responses.Put(key, data); err != nil {
 			return err
@@ -402,9 +427,9 @@ func (s *Store) Put(st conversation.State) error {
 	if err != nil {
 		return err
 	}
-	data, err := json.Marshal(&st)
+	data, err := encode(&st)
 	if err != nil {
-		return fmt.Errorf("storage: encode response: %w", err)
+		return err
 	}
 	return s.update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketResponses).Put(key, data)
