@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 
 	"github.com/uclg-mewa/surveybot/bot"
 	"github.com/uclg-mewa/surveybot/conversation"
@@ -112,9 +113,16 @@ func (c *chat) bye() {
 // anything else is text.
 func ParseLine(line string) conversation.Event {
 	line = strings.TrimRight(line, "\r")
-	if cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "/"); ok && cmd != "" {
-		name, arg, _ := strings.Cut(cmd, " ")
-		return conversation.Event{Kind: conversation.EventCommand, Command: strings.ToLower(name), Arg: strings.TrimSpace(arg)}
+	// As on Telegram: the name runs up to the first space of any kind, and
+	// "/" alone or "/ back" is text, not a command without a name.
+	if cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "/"); ok {
+		name, arg := cmd, ""
+		if i := strings.IndexFunc(cmd, unicode.IsSpace); i >= 0 {
+			name, arg = cmd[:i], cmd[i:]
+		}
+		if name != "" {
+			return conversation.Event{Kind: conversation.EventCommand, Command: strings.ToLower(name), Arg: strings.TrimSpace(arg)}
+		}
 	}
 	return conversation.Event{Kind: conversation.EventText, Text: line}
 }
