@@ -72,7 +72,7 @@ var en = map[string]string{
 	"thanks":          "Thank you! Your answers are submitted. You can review them with /status.",
 
 	// Progress (/status).
-	"status.progress": "You answered {answered} of {total} questions. Status: {status}.",
+	"status.progress": "{answered} of {total} questions done (answered or skipped). Status: {status}.",
 	"status.partial":  "in progress",
 	"status.complete": "submitted",
 
@@ -151,7 +151,7 @@ var en = map[string]string{
 	"coord.whatsapp_later": "Coordinator commands are available on Telegram.",
 
 	// Reminder sent to a partial respondent.
-	"remind.text":   "Hello! Your survey \"{title}\" is not finished yet — you answered {answered} of {total}. Tap below to continue where you stopped.",
+	"remind.text":   "Hello! Your survey \"{title}\" is not finished yet — {answered} of {total} questions done. Tap below to continue where you stopped.",
 	"remind.button": "Continue",
 
 	"error.internal": "Sorry, something went wrong on our side. Your answers so far are saved; please try again in a minute.",

@@ -64,7 +64,7 @@ var fr = map[string]string{
 	"restart.confirm": "Recommencer ? Toutes vos réponses seront supprimées.",
 	"thanks":          "Merci ! Vos réponses sont envoyées. Vous pouvez les consulter avec /status.",
 
-	"status.progress": "Vous avez répondu à {answered} questions sur {total}. État : {status}.",
+	"status.progress": "Vous en êtes à {answered} questions sur {total} (répondues ou passées). État : {status}.",
 	"status.partial":  "en cours",
 	"status.complete": "envoyé",
 
@@ -136,7 +136,7 @@ var fr = map[string]string{
 	"coord.whatsapp_down":  "WhatsApp s'est arrêté : {reason}. Les répondants sur WhatsApp ne reçoivent plus de réponse tant qu'un opérateur n'a pas relancé `surveybot whatsapp-link` puis redémarré le bot. Telegram continue de fonctionner.",
 	"coord.whatsapp_later": "Les commandes de coordination sont disponibles sur Telegram.",
 
-	"remind.text":   "Bonjour ! Votre enquête « {title} » n'est pas encore terminée — vous avez répondu à {answered} questions sur {total}. Touchez ci-dessous pour reprendre là où vous en étiez.",
+	"remind.text":   "Bonjour ! Votre enquête « {title} » n'est pas encore terminée — vous en êtes à {answered} questions sur {total}. Touchez ci-dessous pour reprendre là où vous en étiez.",
 	"remind.button": "Continuer",
 
 	"error.internal": "Désolé, un problème est survenu de notre côté. Vos réponses jusqu'ici sont enregistrées ; veuillez réessayer dans une minute.",

@@ -64,7 +64,7 @@ var tr = map[string]string{
 	"restart.confirm": "Baştan başlamak istiyor musunuz? Tüm cevaplarınız silinecek.",
 	"thanks":          "Teşekkür ederiz! Cevaplarınız gönderildi. /status ile inceleyebilirsiniz.",
 
-	"status.progress": "{total} sorudan {answered} tanesini cevapladınız. Durum: {status}.",
+	"status.progress": "{total} sorudan {answered} tanesini tamamladınız (cevaplanan veya atlanan). Durum: {status}.",
 	"status.partial":  "devam ediyor",
 	"status.complete": "gönderildi",
 
@@ -136,7 +136,7 @@ var tr = map[string]string{
 	"coord.whatsapp_down":  "WhatsApp durdu: {reason}. Bir operatör `surveybot whatsapp-link` komutunu yeniden çalıştırıp botu yeniden başlatana kadar WhatsApp'taki katılımcılar yanıt alamaz. Telegram çalışmaya devam ediyor.",
 	"coord.whatsapp_later": "Koordinatör komutları Telegram'da kullanılabilir.",
 
-	"remind.text":   "Merhaba! \"{title}\" anketiniz henüz tamamlanmadı — {total} sorudan {answered} tanesini cevapladınız. Kaldığınız yerden devam etmek için aşağıya dokunun.",
+	"remind.text":   "Merhaba! \"{title}\" anketiniz henüz tamamlanmadı — {total} sorudan {answered} tanesini tamamladınız. Kaldığınız yerden devam etmek için aşağıya dokunun.",
 	"remind.button": "Devam et",
 
 	"error.internal": "Üzgünüz, bizim tarafımızda bir sorun oluştu. Şimdiye kadarki cevaplarınız kaydedildi; lütfen bir dakika sonra tekrar deneyin.",
