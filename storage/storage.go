@@ -484,37 +484,77 @@ func (s *Store) Count(surveyID string) (int, error) {
 // given time and returns how many it deleted. An update delivered again
 // after its record is pruned is applied again, so keep records for longer
 // than any channel may re-deliver.
+//
+// It works in write transactions of at most pruneScan records each, so
+// that a large bucket (millions of records after a busy week) never holds
+// up respondents' writes for long: Apply waits for one short transaction,
+// not for the whole walk.
 func (s *Store) PruneUpdates(before time.Time) (int, error) {
 	if s.readOnly {
 		return 0, ErrReadOnly
 	}
 	cutoff := before.UnixNano()
-	n := 0
-	err := s.update(func(tx *bolt.Tx) error {
-		n = 0
-		b := tx.Bucket(bucketUpdates)
-		var old [][]byte
-		c := b.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
+	total := 0
+	var from []byte // where the next transaction resumes; nil: the start
+	for {
+		n, next, err := s.pruneSome(cutoff, from)
+		total += n
+		if err != nil {
+			return total, err
+		}
+		if next == nil {
+			return total, nil
+		}
+		from = next
+	}
+}
+
+// pruneScan bounds the records one pruning transaction looks at.
+var pruneScan = 20_000
+
+// pruneSome deletes the old records among at most pruneScan from the key
+// from on. next is the key to resume at, nil at the end of the bucket. The
+// records are looked at in a read transaction, and a write transaction
+// opens only when there is something to delete: most of a week's records
+// are not old yet, and a commit costs an fsync.
+func (s *Store) pruneSome(cutoff int64, from []byte) (n int, next []byte, err error) {
+	var old [][]byte
+	err = s.view(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketUpdates).Cursor()
+		k, v := c.First()
+		if from != nil {
+			k, v = c.Seek(from)
+		}
+		for scanned := 0; k != nil && scanned < pruneScan; k, v = c.Next() {
+			scanned++
 			if len(v) == 8 && int64(binary.BigEndian.Uint64(v)) >= cutoff {
 				continue
 			}
-			// Malformed stamps are dropped too. Keys are copied: deleting
-			// while a cursor walks the bucket can skip entries.
-			old = append(old, bytes.Clone(k))
+			old = append(old, bytes.Clone(k)) // malformed stamps are dropped too
 		}
+		if k != nil {
+			next = bytes.Clone(k)
+		}
+		return nil
+	})
+	if err != nil || len(old) == 0 {
+		return 0, next, err
+	}
+	// An update record never changes once written, so what was old in the
+	// read transaction is old still.
+	err = s.update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketUpdates)
 		for _, k := range old {
 			if err := b.Delete(k); err != nil {
 				return err
 			}
 		}
-		n = len(old)
 		return nil
 	})
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	return n, nil
+	return len(old), next, nil
 }
 
 // Backup writes a consistent copy of the whole database to w (bbolt's
