@@ -337,9 +337,10 @@ func get(b *bolt.Bucket, key []byte, st *conversation.State) (bool, error) {
 // arguments (a different non-empty value is an error), and LastUpdate is set
 // to updateKey when that is not empty.
 //
-// Apply commits together with concurrent callers: fn may run more than once (each time on a fresh
-// copy of the stored state), so it must be deterministic and free of side
-// effects outside st. The returned state is the one committed.
+// Apply commits together with concurrent callers (see group): fn may run
+// more than once (each time on a fresh copy of the stored state), so it
+// must be deterministic and free of side effects outside st. A panic in fn
+// is an error of this call alone. The returned state is the one committed.
 func (s *Store) Apply(surveyID, respondent, updateKey string, now time.Time, fn func(st *conversation.State) error) (st conversation.State, dup bool, err error) {
 	if s.readOnly {
 		return st, false, ErrReadOnly
@@ -485,10 +486,10 @@ func (s *Store) Count(surveyID string) (int, error) {
 // after its record is pruned is applied again, so keep records for longer
 // than any channel may re-deliver.
 //
-// It works in write transactions of at most pruneScan records each, so
+// It reads the records pruneScan at a time in read transactions and
+// deletes the old ones of each stretch in a short write transaction, so
 // that a large bucket (millions of records after a busy week) never holds
-// up respondents' writes for long: Apply waits for one short transaction,
-// not for the whole walk.
+// up respondents' writes for long.
 func (s *Store) PruneUpdates(before time.Time) (int, error) {
 	if s.readOnly {
 		return 0, ErrReadOnly

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 
 	"github.com/uclg-mewa/surveybot/bot"
 	"github.com/uclg-mewa/surveybot/conversation"
@@ -109,22 +108,11 @@ func (c *chat) bye() {
 	fmt.Fprintf(c.out, "\n\n%s\n", messages.Get(lang, key))
 }
 
-// ParseLine turns a typed line into an event: "/cmd arg" is a command,
-// anything else is text.
+// ParseLine turns a typed line into an event, as the chat channels read a
+// message (see bot.TextEvent); the line end of a Windows terminal is not
+// part of it.
 func ParseLine(line string) conversation.Event {
-	line = strings.TrimRight(line, "\r")
-	// As on Telegram: the name runs up to the first space of any kind, and
-	// "/" alone or "/ back" is text, not a command without a name.
-	if cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "/"); ok {
-		name, arg := cmd, ""
-		if i := strings.IndexFunc(cmd, unicode.IsSpace); i >= 0 {
-			name, arg = cmd[:i], cmd[i:]
-		}
-		if name != "" {
-			return conversation.Event{Kind: conversation.EventCommand, Command: strings.ToLower(name), Arg: strings.TrimSpace(arg)}
-		}
-	}
-	return conversation.Event{Kind: conversation.EventText, Text: line}
+	return bot.TextEvent(strings.TrimRight(line, "\r"))
 }
 
 type chat struct {

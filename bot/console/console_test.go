@@ -97,6 +97,8 @@ func TestParseLine(t *testing.T) {
 		"/":               {Kind: conversation.EventText, Text: "/"},
 		"yes\r":           {Kind: conversation.EventText, Text: "yes"},
 		"a/b":             {Kind: conversation.EventText, Text: "a/b"},
+		"/ back":          {Kind: conversation.EventText, Text: "/ back"}, // found by FuzzTextEvent
+		"/back\tnow\r":    {Kind: conversation.EventCommand, Command: "back", Arg: "now"},
 	}
 	for in, want := range cases {
 		if got := console.ParseLine(in); got != want {

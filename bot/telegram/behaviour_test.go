@@ -221,27 +221,6 @@ func TestNonTextIsExplainedAndNothingStored(t *testing.T) {
 	}
 }
 
-func TestCommandsAreParsed(t *testing.T) {
-	cases := []struct {
-		text, name, at, arg string
-		ok                  bool
-	}{
-		{"/start", "start", "", "", true},
-		{"/START payload_1", "start", "", "payload_1", true},
-		{"/help@SmartCities_Test_Bot", "help", "SmartCities_Test_Bot", "", true},
-		{"/back@bot\n", "back", "bot", "", true},
-		{"/", "", "", "", false},
-		{"hello /start", "", "", "", false},
-		{"/ start", "", "", "", false},
-	}
-	for _, c := range cases {
-		name, at, arg, ok := parseCommand(c.text)
-		if name != c.name || at != c.at || arg != c.arg || ok != c.ok {
-			t.Errorf("parseCommand(%q) = %q %q %q %v", c.text, name, at, arg, ok)
-		}
-	}
-}
-
 func TestCommandSuffixOfThisBotInPrivateChat(t *testing.T) {
 	h := newHarness(t, nil)
 	h.start()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -178,7 +177,7 @@ func tapOf(q *tgbotapi.CallbackQuery, chat int64) *tapped {
 // pointer to the private chat; everything else is ignored and nothing is
 // stored.
 func (c *Channel) handleGroup(ctx context.Context, id int, m *tgbotapi.Message, edited bool) {
-	name, at, _, ok := parseCommand(m.Text)
+	name, at, _, ok := bot.ParseCommand(m.Text)
 	if edited || !ok || at != "" && !strings.EqualFold(at, c.Username()) {
 		return
 	}
@@ -202,10 +201,7 @@ func messageEvent(m *tgbotapi.Message, edited bool) (conversation.Event, bool) {
 		return conversation.Event{Kind: conversation.EventUnsupported, What: "edit"}, true
 	}
 	if m.Text != "" {
-		if name, _, arg, ok := parseCommand(m.Text); ok {
-			return conversation.Event{Kind: conversation.EventCommand, Command: name, Arg: arg}, true
-		}
-		return conversation.Event{Kind: conversation.EventText, Text: m.Text}, true
+		return bot.TextEvent(m.Text), true
 	}
 	if m.PinnedMessage != nil || m.MessageAutoDeleteTimerChanged != nil || m.ProximityAlertTriggered != nil || m.ConnectedWebsite != "" {
 		return conversation.Event{}, false
@@ -232,24 +228,6 @@ func contentKind(m *tgbotapi.Message) string {
 		}
 	}
 	return "other"
-}
-
-// parseCommand splits "/Name@bot arg..." into "name", "bot", "arg...".
-func parseCommand(text string) (name, at, arg string, ok bool) {
-	t := strings.TrimSpace(text)
-	head, found := strings.CutPrefix(t, "/")
-	if !found {
-		return "", "", "", false
-	}
-	rest := ""
-	if i := strings.IndexFunc(head, unicode.IsSpace); i >= 0 {
-		head, rest = head[:i], head[i:]
-	}
-	name, at, _ = strings.Cut(head, "@")
-	if name == "" {
-		return "", "", "", false
-	}
-	return strings.ToLower(name), at, strings.TrimSpace(rest), true
 }
 
 func eventName(ev conversation.Event) string {

@@ -2,8 +2,6 @@ package whatsapp
 
 import (
 	"context"
-	"strings"
-	"unicode"
 
 	"go.mau.fi/whatsmeow/proto/waE2E"
 	"go.mau.fi/whatsmeow/types"
@@ -124,10 +122,10 @@ func classify(m *waE2E.Message, isEdit bool) (conversation.Event, bool) {
 		return conversation.Event{}, false
 	}
 	if m.Conversation != nil {
-		return textEvent(m.GetConversation()), true
+		return bot.TextEvent(m.GetConversation()), true
 	}
 	if m.ExtendedTextMessage != nil { // a quoted reply or a link preview
-		return textEvent(m.GetExtendedTextMessage().GetText()), true
+		return bot.TextEvent(m.GetExtendedTextMessage().GetText()), true
 	}
 	if r := m.GetReactionMessage(); r != nil {
 		// Taking a reaction back is no message to answer.
@@ -197,20 +195,4 @@ func hasContent(m *waE2E.Message) bool {
 		return !found
 	})
 	return found
-}
-
-// textEvent makes typed text an answer, or a command when it starts with
-// "/" ("/Back now" is the command back with the argument "now").
-func textEvent(s string) conversation.Event {
-	t := strings.TrimSpace(s)
-	if cmd, ok := strings.CutPrefix(t, "/"); ok {
-		name, arg := cmd, ""
-		if i := strings.IndexFunc(cmd, unicode.IsSpace); i >= 0 {
-			name, arg = cmd[:i], strings.TrimSpace(cmd[i:])
-		}
-		if name != "" {
-			return conversation.Event{Kind: conversation.EventCommand, Command: strings.ToLower(name), Arg: arg}
-		}
-	}
-	return conversation.Event{Kind: conversation.EventText, Text: s}
 }

@@ -363,21 +363,3 @@ func TestRedact(t *testing.T) {
 		t.Errorf("logID should be a short hash, distinct per respondent: %s", id)
 	}
 }
-
-func TestTextEvent(t *testing.T) {
-	cases := map[string]conversation.Event{
-		"/start ref_42":   {Kind: conversation.EventCommand, Command: "start", Arg: "ref_42"},
-		" /Back":          {Kind: conversation.EventCommand, Command: "back"},
-		"/skip\nplease":   {Kind: conversation.EventCommand, Command: "skip", Arg: "please"},
-		"1,3":             {Kind: conversation.EventText, Text: "1,3"},
-		"/":               {Kind: conversation.EventText, Text: "/"},
-		"  نعم  ":         {Kind: conversation.EventText, Text: "  نعم  "},
-		"and/or":          {Kind: conversation.EventText, Text: "and/or"},
-		"/ leading slash": {Kind: conversation.EventText, Text: "/ leading slash"},
-	}
-	for in, want := range cases {
-		if got := textEvent(in); got != want {
-			t.Errorf("textEvent(%q) = %+v, want %+v", in, got, want)
-		}
-	}
-}
