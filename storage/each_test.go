@@ -25,6 +25,20 @@ func fillN(t *testing.T, s *Store, n int) {
 	}
 }
 
+// putRaw stores value as respondent's record as it is, past Put's checks.
+func putRaw(t *testing.T, s *Store, respondent string, value []byte) {
+	t.Helper()
+	key, err := responseKey(survey, respondent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketResponses).Put(key, value)
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // noLeak fails the test if goroutines started during it are still running
 // shortly after (Each's decoders must all end, whatever happened).
 func noLeak(t *testing.T) {
@@ -89,12 +103,7 @@ func TestEachStopsAtFnError(t *testing.T) {
 func TestEachDecodeError(t *testing.T) {
 	s, _ := openTemp(t, Options{NoSync: true})
 	fillN(t, s, 300)
-	key, _ := responseKey(survey, "t:00200")
-	if err := s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketResponses).Put(key, []byte(`{"respondent": tru`))
-	}); err != nil {
-		t.Fatal(err)
-	}
+	putRaw(t, s, "t:00200", []byte(`{"respondent": tru`))
 	noLeak(t)
 	calls := 0
 	err := s.Each(survey, func(conversation.State) error { calls++; return nil })
@@ -128,12 +137,7 @@ func TestEachFnPanic(t *testing.T) {
 func TestEachRefusesImpossibleRecord(t *testing.T) {
 	s, _ := openTemp(t, Options{NoSync: true})
 	fillN(t, s, 10)
-	key, _ := responseKey(survey, "t:00005")
-	if err := s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketResponses).Put(key, make([]byte, maxRecord+1))
-	}); err != nil {
-		t.Fatal(err)
-	}
+	putRaw(t, s, "t:00005", make([]byte, maxRecord+1))
 	noLeak(t)
 	calls := 0
 	err := s.Each(survey, func(conversation.State) error { calls++; return nil })
