@@ -280,3 +280,17 @@ func TestDefault(t *testing.T) {
 		t.Errorf("Default %q, Languages %v", Default, Languages)
 	}
 }
+
+// A notice or review line that speaks of tapping has a ".typed" variant,
+// which text-only channels (terminal, WhatsApp) show instead: they have
+// nothing to tap.
+func TestTappingSentencesHaveTypedVariants(t *testing.T) {
+	for _, key := range Keys() {
+		if strings.HasSuffix(key, ".typed") || !(strings.HasPrefix(key, "notice.") || strings.HasPrefix(key, "review.")) {
+			continue
+		}
+		if strings.Contains(strings.ToLower(Get("en", key)), "tap") && !Has(key+".typed") {
+			t.Errorf("%s speaks of tapping and has no .typed variant", key)
+		}
+	}
+}

@@ -613,7 +613,11 @@ func printReport(w io.Writer, r *report) {
 		fails = append(fails, fmt.Sprintf("%s ×%d", k, n))
 	}
 	slices.Sort(fails)
-	p("Bot API refusals", "%d: %s", r.APIFailures, strings.Join(fails, "; "))
+	if len(fails) == 0 {
+		p("Bot API refusals", "0")
+	} else {
+		p("Bot API refusals", "%d: %s", r.APIFailures, strings.Join(fails, "; "))
+	}
 	for _, a := range r.Anomalies {
 		fmt.Fprintln(w, "  anomaly:", a)
 	}
