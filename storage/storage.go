@@ -37,6 +37,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"runtime/debug"
 	"strconv"
@@ -203,6 +204,16 @@ func (e *notDatabaseError) Error() string {
 func (e *notDatabaseError) Unwrap() []error { return []error{ErrCorrupt, e.cause} }
 
 func open(path string, opt Options) (*Store, error) {
+	// bbolt's own errors for these say "bad file descriptor" or call the
+	// path a damaged database.
+	if fi, err := os.Stat(path); err == nil {
+		if fi.IsDir() {
+			return nil, fmt.Errorf("database %s is a directory: --db names the database file", path)
+		}
+		if fi.Size() == 0 && opt.ReadOnly {
+			return nil, fmt.Errorf("database %s is an empty file, not a database: check --db (nothing has been answered into it)", path)
+		}
+	}
 	timeout := opt.LockTimeout
 	if timeout <= 0 {
 		timeout = DefaultLockTimeout

@@ -588,3 +588,19 @@ func TestPruneUpdatesInBatches(t *testing.T) {
 		})
 	}
 }
+
+// A directory, or an empty file opened to read, gets a sentence that says
+// what it is, not bbolt's "bad file descriptor" or "damaged database".
+func TestOpenDirectoryOrEmptyFile(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Open(dir, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("directory: %v", err)
+	}
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(empty, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "is an empty file") {
+		t.Errorf("empty file, read-only: %v", err)
+	}
+}
